@@ -1,0 +1,118 @@
+"""Annotate: a sentence's text into a spaCy ``Doc`` carrying the rule matches.
+
+The pipeline is ``spacy.blank("zh")`` with the jieba segmenter (and the domain
+user dictionary ``patterns/userdict.txt``) plus three registered components,
+each with one job:
+
+- ``nlp_quantities``: figures → ``doc.spans["quantities"]``
+- ``nlp_events``: event phrases → ``doc.spans["events"]``
+- ``nlp_context``: dates, places, organizers → ``doc.spans["dates"|"locations"|"organizers"]``
+
+Every span keeps the rule's full result in ``span._.match`` and its exact
+character offsets in ``span._.chars`` (a figure inside a jieba token is widened
+to whole tokens for the ``Span`` with ``alignment_mode="expand"``, but its own
+offsets are kept). The reporting year a date needs is ``doc.user_data["year"]``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import jieba
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from . import events, patterns, quantities
+
+for _name in ("match", "chars"):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
+
+
+def _add_span(doc: Doc, key: str, start: int, end: int, label: str, match: object) -> None:
+    span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    if span is None:  # only for an empty range, which no rule yields
+        return
+    span._.match = match
+    span._.chars = (start, end)
+    doc.spans[key].append(span)
+
+
+@Language.component("nlp_quantities")
+def quantity_component(doc: Doc) -> Doc:
+    doc.spans["quantities"] = []
+    found = doc.user_data.get("quantities")
+    if found is None:
+        found = quantities.find_quantities(doc.text)
+    for q in found:
+        _add_span(doc, "quantities", q.start, q.end, q.kind, q)
+    return doc
+
+
+@Language.component("nlp_events")
+def event_component(doc: Doc) -> Doc:
+    doc.spans["events"] = []
+    blocked = [s._.chars for s in doc.spans.get("quantities", [])]
+    for e in events.find_events(doc, blocked):
+        _add_span(doc, "events", e.start, e.end, e.type, e)
+    return doc
+
+
+@Language.component("nlp_context")
+def context_component(doc: Doc) -> Doc:
+    for key in ("dates", "locations", "organizers"):
+        doc.spans[key] = []
+    text = doc.text
+    for d in events.find_dates(text, doc.user_data.get("year")):
+        _add_span(doc, "dates", d.start, d.end, "DATE", d)
+    for loc in events.find_locations(text):
+        _add_span(doc, "locations", loc.start, loc.end, "LOC", loc)
+    for org in events.find_organizers(text):
+        _add_span(doc, "organizers", org.start, org.end, "ORG", org)
+    return doc
+
+
+@cache
+def load_userdict() -> None:
+    """Add the domain words of ``patterns/userdict.txt`` to jieba (once per process)."""
+    path = patterns.userdict_path()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise patterns.PatternError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    for lineno, line in enumerate(lines, 1):
+        parts = line.split()
+        if not parts or line.startswith("#"):
+            continue
+        if len(parts) > 3 or (len(parts) >= 2 and not parts[1].isdigit()):
+            raise patterns.PatternError(f"{path}:{lineno}: expected 'word [frequency] [tag]'")
+        jieba.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None)
+
+
+@cache
+def build_nlp() -> Language:
+    """The blank Chinese pipeline with the jieba segmenter and the rule components."""
+    jieba.setLogLevel(60)
+    load_userdict()
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.add_pipe("nlp_quantities")
+    nlp.add_pipe("nlp_events")
+    nlp.add_pipe("nlp_context")
+    return nlp
+
+
+def make_doc(text: str) -> Doc:
+    """Tokenize only (no rule components): for examples and tests."""
+    return build_nlp().make_doc(text)
+
+
+def annotate(text: str, year: int | None, found: list[quantities.QuantityMatch]) -> Doc:
+    """Run the pipeline on one sentence whose figures ``found`` are already known."""
+    nlp = build_nlp()
+    doc = nlp.make_doc(text)
+    doc.user_data["year"] = year
+    doc.user_data["quantities"] = found
+    for _, proc in nlp.pipeline:
+        doc = proc(doc)
+    return doc

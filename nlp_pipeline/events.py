@@ -1,0 +1,283 @@
+"""Events, dates, places and organizers in a sentence.
+
+``find_events`` takes a tokenized sentence (a spaCy ``Doc`` made by the jieba
+segmenter) and returns event phrases with their type: a phrase ends in a head
+word (``讲座``, ``培训班``, ``项目``…) that ends a token and extends left over the
+modifier tokens until a verb, a clause break or a figure. ``find_dates``,
+``find_locations`` and ``find_organizers`` work on the sentence text. Every rule
+comes from ``patterns/events.yaml``; every span is an index into the text given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import regex
+from spacy.tokens import Doc
+
+from . import patterns
+from .quantities import CLAUSE_BREAKS
+
+
+@dataclass(frozen=True)
+class EventMatch:
+    start: int
+    end: int
+    text: str
+    type: str
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    start: int
+    end: int
+    text: str
+    value: str
+
+
+@dataclass(frozen=True)
+class _Rules:
+    heads: regex.Pattern[str]
+    head_type: dict[str, str]
+    refine: list[tuple[str, str]]
+    stops: frozenset[str]
+    inner_punct: str
+    max_chars: int
+    generic: frozenset[str]
+    dates: list[tuple[regex.Pattern[str], str]]
+    date_not_after: tuple[str, ...]
+    location: regex.Pattern[str]
+    place_words: tuple[str, ...]
+    organizers: list[regex.Pattern[str]]
+    org_split: regex.Pattern[str]
+    org_drop: regex.Pattern[str]
+    money_only_type: str
+
+
+@cache
+def rules() -> _Rules:
+    name = "events"
+    data = patterns.load(name)
+    heads: dict[str, list[str]] = patterns.require(data, "heads", dict, name)
+    head_type = {w: t for t, words in heads.items() for w in words}
+    loc = patterns.require(data, "location", dict, name)
+    return _Rules(
+        heads=patterns.compile_regex(patterns.alternation(list(head_type)), name, "heads"),
+        head_type=head_type,
+        refine=[(r["cue"], r["type"]) for r in data.get("refine", [])],
+        stops=frozenset(patterns.require(data, "stops", list, name)),
+        inner_punct=str(data.get("inner_punct", "")),
+        max_chars=int(data.get("max_chars", 60)),
+        generic=frozenset(data.get("generic", [])),
+        dates=[
+            (patterns.compile_regex(d["regex"], name, "dates"), str(d["value"]))
+            for d in patterns.require(data, "dates", list, name)
+        ],
+        date_not_after=tuple(data.get("date_not_after", [])),
+        location=patterns.compile_regex(loc["regex"], name, "location.regex"),
+        place_words=tuple(loc.get("place_words", [])),
+        organizers=[
+            patterns.compile_regex(o["regex"], name, "organizers")
+            for o in data.get("organizers", [])
+        ],
+        org_split=patterns.compile_regex(data.get("org_split", "、"), name, "org_split"),
+        org_drop=patterns.compile_regex(data.get("org_drop_suffix", r"(?!)"), name, "org_drop"),
+        money_only_type=str(data.get("money_only_type", "project")),
+    )
+
+
+def _is_punct(token_text: str) -> bool:
+    return not any(ch.isalnum() for ch in token_text)
+
+
+def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[EventMatch]:
+    """Event phrases of a tokenized sentence; ``blocked`` spans (figures) bound them."""
+    r = rules()
+    text = doc.text
+    blocked = blocked or []
+    token_ends = {t.idx + len(t.text) for t in doc}
+    candidates: list[EventMatch] = []
+    for m in r.heads.finditer(text, overlapped=True):
+        hs, he = m.span()
+        if he not in token_ends or any(s < he and hs < e for s, e in blocked):
+            continue
+        span = doc.char_span(hs, he, alignment_mode="expand")
+        if span is None:
+            continue
+        left = _extend_left(doc, span.start, min(hs, span.start_char), he, blocked, r)
+        end = he
+        phrase = text[left:end]
+        if phrase.count("“") > phrase.count("”") and text[end : end + 1] == "”":
+            end += 1
+        left = _trim_left(text, left, end, r)
+        phrase = text[left:end]
+        if not phrase or phrase in r.generic or len(phrase) < 2:
+            continue
+        candidates.append(EventMatch(left, end, phrase, event_type(phrase, m.group())))
+    return _outermost(candidates)
+
+
+def _extend_left(
+    doc: Doc, token_index: int, left: int, head_end: int, blocked: list[tuple[int, int]], r: _Rules
+) -> int:
+    j = token_index - 1
+    while j >= 0:
+        tok = doc[j]
+        t = tok.text
+        if t in r.stops or tok.is_space or any(ch.isdigit() for ch in t):
+            break
+        if any(ch in CLAUSE_BREAKS for ch in t):
+            break
+        if _is_punct(t) and not all(ch in r.inner_punct for ch in t):
+            break
+        if head_end - tok.idx > r.max_chars:
+            break
+        if any(s < tok.idx + len(t) and tok.idx < e for s, e in blocked):
+            break
+        left = tok.idx
+        j -= 1
+    return left
+
+
+def _trim_left(text: str, left: int, end: int, r: _Rules) -> int:
+    while left < end and (text[left] in "、”’）)—-·" or text[left : left + 1] in r.stops):
+        left += 1
+    # Drop an unmatched closing quote's partner: keep quotes balanced.
+    return left
+
+
+def _outermost(cands: list[EventMatch]) -> list[EventMatch]:
+    """Of overlapping candidates keep the one whose head ends last (then the longest)."""
+    cands.sort(key=lambda e: (-e.end, e.start))
+    kept: list[EventMatch] = []
+    for c in cands:
+        if any(c.start < k.end and k.start < c.end for k in kept):
+            continue
+        kept.append(c)
+    kept.sort(key=lambda e: e.start)
+    return kept
+
+
+def event_type(phrase: str, head: str) -> str:
+    """The type of an event phrase: its head's type, refined for generic heads (活动…)."""
+    r = rules()
+    etype = r.head_type.get(head, "other")
+    if etype == "other":
+        for cue, refined in r.refine:
+            if cue in phrase:
+                return refined
+    return etype
+
+
+def money_only_type() -> str:
+    """The type given to an event whose only figures are money (a budget line)."""
+    return rules().money_only_type
+
+
+def find_dates(text: str, year: int | None) -> list[DateMatch]:
+    """Dates in ``text``; a year not written is ``year`` (the report's own)."""
+    r = rules()
+    found: list[DateMatch] = []
+    for pattern, template in r.dates:
+        for m in pattern.finditer(text):
+            if any(m.start() < d.end and d.start < m.end() for d in found):
+                continue
+            if text[: m.start()].endswith(r.date_not_after):
+                continue
+            value = _date_value(m, template, year)
+            if value is not None:
+                found.append(DateMatch(m.start(), m.end(), m.group(), value))
+    found.sort(key=lambda d: d.start)
+    return found
+
+
+def _date_value(m: regex.Match[str], template: str, year: int | None) -> str | None:
+    groups = m.groupdict()
+    y = groups.get("y") or (str(year) if year else None)
+    if y is None:
+        return None
+    parts: dict[str, str] = {"y": y}
+    for key in ("m", "d", "m2", "d2"):
+        val = groups.get(key)
+        if val is not None:
+            num = int(val)
+            if (key.startswith("m") and not 1 <= num <= 12) or (
+                key.startswith("d") and not 1 <= num <= 31
+            ):
+                return None
+            parts[key] = f"{num:02d}"
+    try:
+        return template.format(**parts)
+    except KeyError:
+        return None
+
+
+def find_locations(text: str) -> list[TextMatch]:
+    """Places where an activity was held: ``在<place>开展/举行…``."""
+    r = rules()
+    out = []
+    for m in r.location.finditer(text):
+        loc = m.group("loc")
+        if loc.endswith(r.place_words):
+            out.append(TextMatch(m.start("loc"), m.end("loc"), loc))
+    return out
+
+
+def find_organizers(text: str) -> list[TextMatch]:
+    """Bodies that organized or partnered: ``联合A、B等N个部门``, ``由A主办``."""
+    r = rules()
+    out: list[TextMatch] = []
+    for pattern in r.organizers:
+        for m in pattern.finditer(text):
+            start = m.start("orgs")
+            chunk = m.group("orgs")
+            drop = r.org_drop.search(chunk)
+            if drop:
+                chunk = chunk[: drop.start()]
+            pos = 0
+            for piece in r.org_split.split(chunk):
+                offset = chunk.find(piece, pos)
+                pos = offset + len(piece)
+                name = piece.strip()
+                if len(name) >= 2 and not any(ch.isdigit() for ch in name):
+                    s = start + offset
+                    if not any(o.start < s + len(piece) and s < o.end for o in out):
+                        out.append(TextMatch(s, s + len(piece), piece))
+    out.sort(key=lambda o: o.start)
+    return out
+
+
+def run_examples(make_doc: Any) -> list[tuple[dict[str, Any], str]]:
+    """Check ``patterns/events.yaml``'s examples; ``make_doc`` tokenizes a sentence."""
+    from .ingest import normalize
+
+    failures = []
+    for ex in patterns.load("events").get("examples", []):
+        text = normalize(ex["text"]).text
+        if "events" in ex:
+            got = [{"text": e.text, "type": e.type} for e in find_events(make_doc(text))]
+            if got != ex["events"]:
+                failures.append((ex, f"events {got}"))
+        if "dates" in ex:
+            got = [{"text": d.text, "value": d.value} for d in find_dates(text, 2024)]
+            want = [{"text": d["text"], "value": str(d["value"])} for d in ex["dates"]]
+            if got != want:
+                failures.append((ex, f"dates {got}"))
+        if "locations" in ex:
+            got_locs = [loc.text for loc in find_locations(text)]
+            if got_locs != ex["locations"]:
+                failures.append((ex, f"locations {got_locs}"))
+        if "organizers" in ex:
+            got_orgs = [o.text for o in find_organizers(text)]
+            if got_orgs != ex["organizers"]:
+                failures.append((ex, f"organizers {got_orgs}"))
+    return failures

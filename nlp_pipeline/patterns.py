@@ -1,0 +1,79 @@
+"""Load the rule files kept as data under ``patterns/``.
+
+Every rule file is YAML (the jieba user dictionary is plain text). A malformed
+file raises ``PatternError`` naming the file and line. Loaded files are cached:
+they are read once per process.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import regex
+import yaml
+
+PATTERNS_ENV = "NLP_PIPELINE_PATTERNS"
+
+
+class PatternError(ValueError):
+    """A file under ``patterns/`` is missing or malformed."""
+
+
+def patterns_dir() -> Path:
+    """``$NLP_PIPELINE_PATTERNS`` if set, else the repository's ``patterns/`` folder."""
+    env = os.environ.get(PATTERNS_ENV)
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "patterns"
+
+
+@cache
+def load(name: str) -> dict[str, Any]:
+    """Parse ``patterns/<name>.yaml`` into a mapping."""
+    path = patterns_dir() / f"{name}.yaml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise PatternError(f"{path}: cannot read pattern file: {exc.strerror or exc}") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PatternError(f"{where}: invalid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise PatternError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def require(data: dict[str, Any], key: str, kind: type, name: str) -> Any:
+    """Fetch ``data[key]`` and check its type, or raise ``PatternError`` naming the file."""
+    value = data.get(key)
+    if not isinstance(value, kind):
+        raise PatternError(
+            f"{patterns_dir() / (name + '.yaml')}: '{key}' must be a {kind.__name__}"
+        )
+    return value
+
+
+def compile_regex(pattern: str, name: str, key: str) -> regex.Pattern[str]:
+    """Compile a regular expression from a pattern file, naming the file on error."""
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise PatternError(
+            f"{patterns_dir() / (name + '.yaml')}: '{key}': bad regular expression: {exc}"
+        ) from None
+
+
+def alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, longest first (so 年初预算 beats 预算)."""
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def userdict_path() -> Path:
+    return patterns_dir() / "userdict.txt"

@@ -1,0 +1,388 @@
+"""Quantities: find every figure in a sentence and describe it.
+
+Takes a sentence's normalized text and returns ``QuantityMatch``es: span (in
+that text), kind, value in base units, unit, qualifier, and the award level,
+money role or counted object. Figures are matched with regular expressions on
+the normalized text (jieba splits numbers from their units); the clause around
+a figure decides its kind and role. All rules come from
+``patterns/quantities.yaml`` and ``patterns/numbers.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import regex
+
+from . import numbers, patterns
+
+CLAUSE_BREAKS = "，。；：！？,;:!?"
+_QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"'}
+_MAX_QUOTED = 40
+_OBJECT_STOPS = regex.compile(r"[，。；：、（()“”\"《》,;:]")
+_OBJECT_END = regex.compile(r"[，。；：（()“”\"《》,;:]")
+
+
+@dataclass(frozen=True)
+class QuantityMatch:
+    start: int
+    end: int
+    text: str
+    kind: str
+    value: float
+    unit: str
+    qualifier: str
+    level: str | None = None
+    role: str | None = None
+    object: str | None = None
+    currency: str | None = None
+
+
+@dataclass(frozen=True)
+class _Rules:
+    figure: regex.Pattern[str]
+    unit_kind: dict[str, str]
+    currencies: dict[str, str]
+    multipliers: dict[str, int]
+    award_cues: regex.Pattern[str]
+    staff_cues: regex.Pattern[str]
+    presenter_cues: regex.Pattern[str]
+    person_units: frozenset[str]
+    award_units: frozenset[str]
+    levels: regex.Pattern[str]
+    role_cues: regex.Pattern[str]
+    role_of: dict[str, str]
+    article_units: frozenset[str]
+    article_before: tuple[str, ...]
+    article_after: regex.Pattern[str]
+    not_after: tuple[str, ...]
+    not_before: tuple[str, ...]
+    exclude: regex.Pattern[str]
+    object_verbs: regex.Pattern[str]
+
+
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,8})?"
+_OBJECT_VERBS = [
+    "开展",
+    "举办",
+    "参加",
+    "参与",
+    "进行",
+    "成功",
+    "获",
+    "荣获",
+    "实现",
+    "落地",
+    "入驻",
+    "出席",
+    "申报",
+    "获批",
+    "深入",
+    "迁入",
+    "落户",
+    "为",
+    "到",
+    "在",
+    "和",
+    "与",
+    "及",
+    "等",
+    "被",
+]
+
+
+@cache
+def rules() -> _Rules:
+    name = "quantities"
+    data = patterns.load(name)
+    nr = numbers.rules()
+    units: dict[str, list[str]] = patterns.require(data, "units", dict, name)
+    unit_kind = {u: kind for kind, words in units.items() for u in words}
+    currencies = {str(k): str(v) for k, v in data.get("currencies", {}).items()}
+    all_units = list(unit_kind) + list(currencies)
+    multipliers = {str(k): int(v) for k, v in data.get("multipliers", {}).items()}
+    chinese = regex.escape(nr.chinese_chars)
+    suffix = patterns.alternation(list(nr.suffix))
+    figure = (
+        rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
+        rf"(?<![\dA-Za-z.\-])(?P<num>{_NUMBER}|[{chinese}]{{1,12}})(?![\d])"
+        rf"(?P<suf1>{suffix})?"
+        rf"(?P<mult>{patterns.alternation(list(multipliers))})?"
+        rf"(?P<suf2>{suffix})?"
+        rf"(?P<unit>{patterns.alternation(all_units)})"
+        rf"(?P<post>{patterns.alternation(list(nr.post))})?"
+    )
+    cues = patterns.require(data, "kind_cues", dict, name)
+    roles: dict[str, list[str]] = patterns.require(data, "money_roles", dict, name)
+    role_of = {w: role for role, words in roles.items() for w in words}
+
+    def alt(words: list[str], key: str) -> regex.Pattern[str]:
+        return patterns.compile_regex(patterns.alternation(words), name, key)
+
+    return _Rules(
+        figure=patterns.compile_regex(figure, name, "units"),
+        unit_kind=unit_kind,
+        currencies=currencies,
+        multipliers=multipliers,
+        award_cues=alt(cues["award"], "kind_cues.award"),
+        staff_cues=alt(cues["staff"], "kind_cues.staff"),
+        presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
+        person_units=frozenset(data.get("person_units", [])),
+        award_units=frozenset(data.get("award_units", [])),
+        levels=alt(data.get("award_levels", []), "award_levels"),
+        role_cues=alt(list(role_of), "money_roles"),
+        role_of=role_of,
+        article_units=frozenset(data.get("article_units", [])),
+        article_before=tuple(data.get("article_before", [])),
+        article_after=patterns.compile_regex(
+            data.get("article_after", r"(?!)"), name, "article_after"
+        ),
+        not_after=tuple(data.get("not_after", [])),
+        not_before=tuple(data.get("not_before", [])),
+        exclude=patterns.compile_regex(
+            "|".join(f"(?:{p})" for p in data.get("exclude", [])) or r"(?!)", name, "exclude"
+        ),
+        object_verbs=alt(_OBJECT_VERBS, "object_verbs"),
+    )
+
+
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of short quoted or titled stretches (“…”, 《…》): names, not prose."""
+    regions: list[tuple[int, int]] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        close = _QUOTE_PAIRS.get(text[i])
+        if close is not None:
+            j = text.find(close, i + 1, min(n, i + 2 + _MAX_QUOTED))
+            if j > 0:
+                regions.append((i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return regions
+
+
+def _inside(pos: int, regions: list[tuple[int, int]]) -> bool:
+    return any(s < pos < e for s, e in regions)
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause holding ``[start, end)``: between the nearest clause breaks."""
+    left = start
+    while left > 0 and text[left - 1] not in CLAUSE_BREAKS:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in CLAUSE_BREAKS:
+        right += 1
+    return left, right
+
+
+def find_quantities(text: str) -> list[QuantityMatch]:
+    """Every quantity in ``text`` (one sentence), in reading order."""
+    r = rules()
+    quoted = quoted_regions(text)
+    excluded = [(m.start(), m.end()) for m in r.exclude.finditer(text)]
+    found: list[QuantityMatch] = []
+    pos = 0
+    while True:
+        m = r.figure.search(text, pos)
+        if m is None:
+            break
+        q = _build(text, m, r, quoted, excluded)
+        if q is None:
+            pos = m.start("num") + 1
+            continue
+        found.append(q)
+        pos = m.end()
+    return found
+
+
+def _build(
+    text: str,
+    m: regex.Match[str],
+    r: _Rules,
+    quoted: list[tuple[int, int]],
+    excluded: list[tuple[int, int]],
+) -> QuantityMatch | None:
+    num = m.group("num")
+    start, end = m.span()
+    nstart = m.start("num")
+    unit = m.group("unit")
+    if _inside(nstart, quoted) or any(s < end and nstart < e for s, e in excluded):
+        return None
+    before = text[:start]
+    if before.endswith(r.not_after) or text[end:].startswith(r.not_before):
+        return None
+    if not _plausible_chinese(num, m, r, before):
+        return None
+    value = numbers.parse_number(num)
+    if value is None:
+        return None
+    mult = m.group("mult")
+    if mult:
+        value *= r.multipliers[mult]
+    qualifier = _qualifier(m)
+    currency = r.currencies.get(unit)
+    kind = "money" if currency is not None or unit == "元" else _kind(text, m, unit, r)
+    role = level = obj = None
+    if kind == "money":
+        role = money_role(text, start, end)
+    elif kind == "award":
+        level = award_level(text, start, end)
+    elif kind == "count":
+        obj = counted_object(text, nstart, end)
+    return QuantityMatch(
+        start=start,
+        end=end,
+        text=text[start:end],
+        kind=kind,
+        value=round(value, 6),
+        unit=unit,
+        qualifier=qualifier,
+        level=level,
+        role=role,
+        object=obj,
+        currency=currency if currency and currency != "CNY" else None,
+    )
+
+
+def _plausible_chinese(num: str, m: regex.Match[str], r: _Rules, before: str) -> bool:
+    if num[0].isdigit():
+        return True
+    nr = numbers.rules()
+    bare = all(ch in nr.large_units or ch in nr.small_units for ch in num) and num != "十"
+    if bare and not (m.group("pre") or m.group("suf1") or m.group("suf2")):
+        # A bare 万/千/百 counts only with a qualifier: 逾万人, 近万条, 百余场.
+        return False
+    if num == "一" and m.group("unit") in r.article_units:
+        return False
+    # 作为一项重要任务, 一场精彩的盛宴: an article, not a count.
+    return not (
+        num == "一"
+        and (before.endswith(r.article_before) or r.article_after.match(m.string, m.end()))
+    )
+
+
+def _qualifier(m: regex.Match[str]) -> str:
+    """The qualifier nearest the number wins; a suffix (余/多) beats a prefix on a tie."""
+    suffix = m.group("suf1") or m.group("suf2")
+    if suffix:
+        return numbers.qualifier_for(suffix, "suffix") or "exact"
+    pre = m.group("pre")
+    if pre:
+        return numbers.qualifier_for(pre, "prefix") or "exact"
+    post = m.group("post")
+    if post:
+        return numbers.qualifier_for(post, "post") or "exact"
+    return "exact"
+
+
+def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
+    kind = r.unit_kind.get(unit, "count")
+    left, right = clause_bounds(text, m.start(), m.end())
+    clause = text[left:right]
+    if unit in r.award_units and r.award_cues.search(clause):
+        return "award"
+    if unit in r.person_units:
+        near = text[max(left, m.start() - 8) : min(right, m.end() + 8)]
+        if r.staff_cues.search(clause) and unit != "人次":
+            return "count"
+        if r.presenter_cues.search(near):
+            return "count"
+        return "participants"
+    return kind
+
+
+def award_level(text: str, start: int, end: int) -> str | None:
+    """The prize grade nearest a figure in its clause: just before it, else after it."""
+    r = rules()
+    left, right = clause_bounds(text, start, end)
+    best: tuple[int, str] | None = None
+    for lm in r.levels.finditer(text, left, right):
+        if lm.end() <= start:
+            dist = start - lm.end()
+        elif lm.start() >= end:
+            dist = lm.start() - end + 1000
+        else:
+            continue
+        if best is None or dist < best[0]:
+            best = (dist, lm.group())
+    return best[1] if best else None
+
+
+def money_role(text: str, start: int, end: int) -> str:
+    """Role of a money figure from the nearest cue word (see patterns/quantities.yaml)."""
+    r = rules()
+    left, right = clause_bounds(text, start, end)
+    cue = _nearest_before(r.role_cues, text, left, start)
+    if cue is None:
+        cue = _nearest_before(r.role_cues, text, 0, left)
+    if cue is None:
+        after = r.role_cues.search(text, end, right)
+        cue = after.group() if after else None
+    return r.role_of[cue] if cue else "other"
+
+
+def _nearest_before(pattern: regex.Pattern[str], text: str, lo: int, hi: int) -> str | None:
+    last = None
+    for cm in pattern.finditer(text, lo, hi):
+        last = cm.group()
+    return last
+
+
+def counted_object(text: str, nstart: int, end: int) -> str | None:
+    """The thing counted: the words after the unit, else the noun before the number."""
+    r = rules()
+    after = text[end : end + 16]
+    if after[:1] == "、":
+        after = ""
+    stop = _OBJECT_END.search(after)
+    if stop:
+        after = after[: stop.start()]
+    verb = r.object_verbs.search(after)
+    if verb:
+        after = after[: verb.start()]
+    after = after.strip()
+    if after:
+        return after[:12]
+    before = text[max(0, nstart - 12) : nstart]
+    stop_positions = [mm.end() for mm in _OBJECT_STOPS.finditer(before)]
+    if stop_positions:
+        before = before[stop_positions[-1] :]
+    verbs = list(r.object_verbs.finditer(before))
+    if verbs:
+        before = before[verbs[-1].end() :]
+    before = before.strip()
+    return before or None
+
+
+def run_examples() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Check the examples of ``patterns/quantities.yaml``: ``(example, got)`` per failure."""
+    failures = []
+    for ex in patterns.load("quantities").get("examples", []):
+        got = find_quantities(_normalized(ex["text"]))
+        got_dicts = [q.__dict__ for q in got]
+        expect = ex["expect"] or []
+        ok = len(got) == len(expect) and all(
+            all(_same(g.get(k), v) for k, v in e.items()) for g, e in zip(got_dicts, expect, strict=False)
+        )
+        if not ok:
+            failures.append((ex, got_dicts))
+    return failures
+
+
+def _normalized(text: str) -> str:
+    from .ingest import normalize
+
+    return normalize(text).text
+
+
+def _same(got: Any, want: Any) -> bool:
+    if isinstance(want, (int, float)) and isinstance(got, (int, float)):
+        return abs(got - want) <= 1e-9 * max(1.0, abs(want))
+    if isinstance(want, str) and isinstance(got, str):
+        return got.replace(" ", "") == want.replace(" ", "")
+    return got == want

@@ -1,0 +1,185 @@
+"""Assemble: annotated sentences into ``ActivityRecord``s with raw offsets.
+
+Takes a ``Sentence`` (from segment) and its annotated ``Doc`` (from annotate)
+and returns the sentence's records. Each figure is attached to one event, by
+nearness: an event in the figure's own clause (before it, else after it), else
+in the sentence (before, else after), else the title of the sentence's list
+item (``1. 行政运行。年初预算为…``), else none. Figures attached to the same event
+make one record, so a sentence that holds several activities gives several.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc
+
+from . import events
+from .annotate import annotate, make_doc
+from .ingest import Document
+from .quantities import QuantityMatch, clause_bounds, find_quantities
+from .schema import ActivityRecord, DateMention, Event, Mention, Quantity
+from .segment import Sentence, segment
+
+
+def extract_document(doc: Document) -> list[ActivityRecord]:
+    """All activity records of a document, in reading order, with record ids."""
+    records: list[ActivityRecord] = []
+    for sentence in segment(doc):
+        records.extend(sentence_records(doc, sentence))
+    for i, rec in enumerate(records):
+        rec.record_id = f"{doc.doc_id}:{i:04d}"
+    return records
+
+
+def sentence_records(doc: Document, sentence: Sentence) -> list[ActivityRecord]:
+    found = find_quantities(sentence.text)
+    if not found:
+        return []
+    nlp_doc = annotate(sentence.text, doc.year, found)
+    return assemble(doc, sentence, nlp_doc)
+
+
+def _matches(nlp_doc: Doc, key: str) -> list:
+    return [span._.match for span in nlp_doc.spans.get(key, [])]
+
+
+def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRecord]:
+    """Group the sentence's figures by the event each belongs to."""
+    figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
+    found_events: list[events.EventMatch] = _matches(nlp_doc, "events")
+    title = _title_event(doc, sentence)
+    groups: dict[tuple[int, int] | None, list[QuantityMatch]] = {}
+    chosen: dict[tuple[int, int] | None, events.EventMatch | None] = {}
+    for q in figures:
+        ev = attach(sentence.text, q, found_events)
+        key: tuple[int, int] | None
+        if ev is not None:
+            key = (ev.start, ev.end)
+            chosen[key] = ev
+            groups.setdefault(key, []).append(q)
+        elif title is not None:
+            groups.setdefault((-1, -1), []).append(q)
+        else:
+            groups.setdefault(None, []).append(q)
+    dates: list[events.DateMatch] = _matches(nlp_doc, "dates")
+    locations: list[events.TextMatch] = _matches(nlp_doc, "locations")
+    organizers: list[events.TextMatch] = _matches(nlp_doc, "organizers")
+    sentence_mention = _mention(doc, sentence, 0, len(sentence.text))
+    out: list[ActivityRecord] = []
+    for key, qs in groups.items():
+        quantities_out = [_quantity(doc, sentence, q) for q in qs]
+        event: Event | None = None
+        if key == (-1, -1) and title is not None:
+            event = title
+        elif key is not None:
+            ev = chosen[key]
+            if ev is not None:
+                m = _mention(doc, sentence, ev.start, ev.end)
+                event = Event(m.text, m.start, m.end, ev.type)
+        if event is not None and all(q.kind == "money" for q in qs):
+            event = Event(event.text, event.start, event.end, events.money_only_type())
+        out.append(
+            ActivityRecord(
+                doc_id=doc.doc_id,
+                section=sentence.section,
+                sentence=sentence_mention,
+                event=event,
+                date=_date(doc, sentence, dates),
+                location=(
+                    _mention(doc, sentence, locations[0].start, locations[0].end)
+                    if locations
+                    else None
+                ),
+                organizers=[],
+                quantities=quantities_out,
+            )
+        )
+    _give_organizers(doc, sentence, out, organizers)
+    out.sort(key=lambda r: r.quantities[0].start)
+    return out
+
+
+def attach(
+    text: str, q: QuantityMatch, candidates: Iterable[events.EventMatch]
+) -> events.EventMatch | None:
+    """The event a figure belongs to (see the module docstring for the order)."""
+    cands = list(candidates)
+    left, right = clause_bounds(text, q.start, q.end)
+    same = [e for e in cands if e.start >= left and e.end <= right]
+    before = [e for e in same if e.end <= q.start]
+    if before:
+        return before[-1]
+    after = [e for e in same if e.start >= q.end]
+    if after:
+        return after[0]
+    before = [e for e in cands if e.end <= q.start]
+    if before:
+        return before[-1]
+    after = [e for e in cands if e.start >= q.end]
+    return after[0] if after else None
+
+
+def _title_event(doc: Document, sentence: Sentence) -> Event | None:
+    """The event named by the sentence's list-item title, if it has one."""
+    title = sentence.title
+    if title is None or not title.text:
+        return None
+    text = title.text
+    cut = next((i for i, ch in enumerate(text) if ch.isdigit()), len(text))
+    if cut < 2:
+        return None
+    found = events.find_events(make_doc(text[:cut]))
+    if found:
+        ev = found[-1]
+        start, end, etype = ev.start, ev.end, ev.type
+    else:
+        start, end, etype = 0, cut, "other"
+    rs, re_ = title.raw_span(start, end)
+    return Event(doc.raw[rs:re_], rs, re_, etype)
+
+
+def _mention(doc: Document, sentence: Sentence, start: int, end: int) -> Mention:
+    rs, re_ = sentence.raw_span(start, end)
+    return Mention(doc.raw[rs:re_], rs, re_)
+
+
+def _quantity(doc: Document, sentence: Sentence, q: QuantityMatch) -> Quantity:
+    m = _mention(doc, sentence, q.start, q.end)
+    return Quantity(
+        m.text,
+        m.start,
+        m.end,
+        kind=q.kind,
+        value=q.value,
+        unit=q.unit,
+        qualifier=q.qualifier,
+        level=q.level,
+        role=q.role,
+        object=q.object,
+        currency=q.currency,
+    )
+
+
+def _date(doc: Document, sentence: Sentence, dates: list[events.DateMatch]) -> DateMention | None:
+    if not dates:
+        return None
+    d = dates[0]
+    m = _mention(doc, sentence, d.start, d.end)
+    return DateMention(m.text, m.start, m.end, d.value)
+
+
+def _give_organizers(
+    doc: Document,
+    sentence: Sentence,
+    records: list[ActivityRecord],
+    organizers: list[events.TextMatch],
+) -> None:
+    """Each organizer goes to the record whose event follows it most closely."""
+    if not records:
+        return
+    for org in organizers:
+        m = _mention(doc, sentence, org.start, org.end)
+        following = [r for r in records if r.event is not None and r.event.start >= m.end]
+        target = min(following, key=lambda r: r.event.start) if following else records[0]  # type: ignore[union-attr]
+        target.organizers.append(m)

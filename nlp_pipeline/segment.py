@@ -1,0 +1,325 @@
+"""Segment: a ``Document`` into sections, narrative paragraphs and sentences.
+
+Takes the normalized, offset-mapped text of ingest and returns ``Sentence``s
+(in reading order) that each know their heading path (``section``), their
+paragraph, and the list-item title of that paragraph (``1. 行政运行。…`` gives
+``行政运行``), which is where an event may be named outside the sentence.
+
+Table rows (tab- or pipe-separated, HTML cells turned into tabs by ingest) and
+form lines flattened out of self-evaluation tables are set aside; only a table
+cell that is itself a prose sentence with a verb comes back, as its own paragraph.
+Hard line breaks and blank lines inside a sentence (PDF wrapping) are joined.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import regex
+
+from . import patterns
+from .ingest import Document, MappedText, normalize
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: normalized text with raw offsets, and where it sits."""
+
+    mapped: MappedText
+    section: str | None
+    paragraph: int
+    title: MappedText | None
+    in_table: bool = False
+
+    @property
+    def text(self) -> str:
+        return self.mapped.text
+
+    def raw_span(self, start: int = 0, end: int | None = None) -> tuple[int, int]:
+        return self.mapped.raw_span(start, len(self.mapped) if end is None else end)
+
+
+@dataclass(frozen=True)
+class _Rules:
+    headings: list[tuple[regex.Pattern[str], int]]
+    markdown_base: int
+    heading_max_chars: int
+    sentence_end: str
+    closing_marks: str
+    max_sentence_chars: int
+    cell_starts: tuple[str, ...]
+    cell_punct: str
+    cell_verbs: regex.Pattern[str]
+    cell_min_chars: int
+    form_min_figures: int
+    form_figure: regex.Pattern[str]
+
+
+@cache
+def rules() -> _Rules:
+    name = "segment"
+    data = patterns.load(name)
+    headings = [
+        (patterns.compile_regex(h["regex"], name, "headings"), int(h["rank"]))
+        for h in patterns.require(data, "headings", list, name)
+    ]
+    verbs = patterns.require(data, "cell_prose_verbs", list, name)
+    return _Rules(
+        headings=headings,
+        markdown_base=int(data.get("markdown_base", 5)),
+        heading_max_chars=int(data.get("heading_max_chars", 40)),
+        sentence_end=patterns.require(data, "sentence_end", str, name),
+        closing_marks=str(data.get("closing_marks", "")),
+        max_sentence_chars=int(data.get("max_sentence_chars", 600)),
+        cell_starts=tuple(patterns.require(data, "cell_prose_starts", list, name)),
+        cell_punct=str(data.get("cell_prose_punct", "，。；")),
+        cell_verbs=patterns.compile_regex(patterns.alternation(verbs), name, "cell_prose_verbs"),
+        cell_min_chars=int(data.get("cell_prose_min_chars", 8)),
+        form_min_figures=int(data.get("form_line_min_figures", 2)),
+        form_figure=patterns.compile_regex(data["form_figure"], name, "form_figure"),
+    )
+
+
+_MD_HEADING = regex.compile(r"^(#{1,6})\s*")
+_BULLET = regex.compile(r"^[-*+]\s+|^[-*+](?=[一二三四五六七八九十第（(\d])")
+
+
+@dataclass(frozen=True)
+class _Line:
+    kind: str  # blank | heading | item | prose | table
+    start: int
+    end: int
+    rank: int = 0
+    body: int = 0  # where the text after a list marker starts (items)
+
+
+def classify_line(text: str, raw_line: str | None = None) -> tuple[str, int, int]:
+    """Classify one normalized line: ``(kind, heading rank, offset of the body)``.
+
+    ``kind`` is ``blank``, ``heading``, ``item`` (a numbered list item that is a
+    paragraph), ``prose`` or ``table``. ``raw_line`` (the line as written, with its
+    spaces) lets flattened form lines be recognised.
+    """
+    r = rules()
+    stripped = text.strip()
+    if not stripped:
+        return "blank", 0, 0
+    if "\t" in text or (stripped.startswith("|") and stripped.count("|") >= 2):
+        return "table", 0, 0
+    if raw_line is not None and _is_form_line(raw_line):
+        return "table", 0, 0
+    offset = len(text) - len(text.lstrip())
+    md = _MD_HEADING.match(text, offset)
+    hashes = 0
+    if md:
+        hashes = len(md.group(1))
+        offset = md.end()
+    bullet = _BULLET.match(text, offset)
+    if bullet:
+        offset = bullet.end()
+    for pattern, rank in r.headings:
+        m = pattern.match(text, offset)
+        if m:
+            body = text[m.end() :].strip()
+            if hashes or _heading_like(body, r):
+                return "heading", rank, m.end()
+            return "item", rank, m.end()
+    if hashes:
+        return "heading", r.markdown_base + 10 * (hashes - 1), offset
+    return "prose", 0, 0
+
+
+def _heading_like(body: str, r: _Rules) -> bool:
+    if len(body) > r.heading_max_chars:
+        return False
+    inner = body[:-1] if body and body[-1] in r.sentence_end else body
+    return not any(ch in r.sentence_end for ch in inner)
+
+
+def _is_form_line(raw_line: str) -> bool:
+    r = rules()
+    if any(ch in raw_line for ch in "，。；"):
+        return False
+    fields = raw_line.split()
+    if len(fields) < 3:
+        return False
+    figures = sum(1 for f in fields if r.form_figure.match(f))
+    return figures >= r.form_min_figures
+
+
+def is_prose_cell(cell: str) -> bool:
+    """True where a table cell is itself a sentence with a verb (SCHEMA.md's exception)."""
+    r = rules()
+    cell = cell.strip()
+    if len(cell) < r.cell_min_chars:
+        return False
+    if cell.startswith(r.cell_starts):
+        return True
+    return any(ch in cell for ch in r.cell_punct) and r.cell_verbs.search(cell) is not None
+
+
+def _lines(doc: Document) -> Iterator[_Line]:
+    text = doc.mapped.text
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        if end > pos or nl >= 0:
+            line = text[pos:end]
+            raw_line = None
+            if end > pos:
+                rs, re_ = doc.mapped.raw_span(pos, end)
+                raw_line = doc.raw[rs:re_]
+            kind, rank, body = classify_line(line, raw_line)
+            yield _Line(kind, pos, end, rank, pos + body)
+        if nl < 0:
+            break
+        pos = nl + 1
+
+
+def _heading_text(doc: Document, line: _Line) -> str:
+    rs, re_ = doc.mapped.raw_span(line.start, line.end)
+    raw = doc.raw[rs:re_]
+    raw = regex.sub(r"<[^<>]{0,200}>|\*\*|__", "", raw)
+    raw = regex.sub(r"^\s*#{1,6}\s*|^\s*[-*+]\s+", "", raw)
+    return " ".join(raw.split())
+
+
+def segment(doc: Document) -> list[Sentence]:
+    """Split a document into narrative sentences; tables are set aside."""
+    r = rules()
+    mapped = doc.mapped
+    sentences: list[Sentence] = []
+    stack: list[tuple[int, str]] = []
+    para: list[MappedText] = []
+    para_title: MappedText | None = None
+    para_index = 0
+
+    def flush() -> None:
+        nonlocal para, para_title, para_index
+        if para:
+            joined = MappedText.concat(para)
+            section = " > ".join(t for _, t in stack) or None
+            for s, e in split_sentences(joined.text, r):
+                sentences.append(Sentence(joined.slice(s, e), section, para_index, para_title))
+            para_index += 1
+        para = []
+        para_title = None
+
+    for line in _lines(doc):
+        if line.kind == "blank":
+            continue
+        if line.kind == "table":
+            flush()
+            section = " > ".join(t for _, t in stack) or None
+            for cell in _prose_cells(mapped, line):
+                for s, e in split_sentences(cell.text, r):
+                    sentences.append(
+                        Sentence(cell.slice(s, e), section, para_index, None, in_table=True)
+                    )
+                para_index += 1
+            continue
+        if line.kind == "heading":
+            flush()
+            while stack and stack[-1][0] >= line.rank:
+                stack.pop()
+            stack.append((line.rank, _heading_text(doc, line)))
+            continue
+        piece = _trimmed(mapped, line.start, line.end)
+        if piece is None:
+            continue
+        if line.kind == "item":
+            flush()
+            para_title = _item_title(mapped, line.body, line.end, r)
+        elif para and para[-1].text and para[-1].text[-1] in r.sentence_end + r.closing_marks:
+            flush()
+        para.append(piece)
+    flush()
+    return sentences
+
+
+def _trimmed(mapped: MappedText, start: int, end: int) -> MappedText | None:
+    text = mapped.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return mapped.slice(start, end) if end > start else None
+
+
+def _item_title(mapped: MappedText, body: int, end: int, r: _Rules) -> MappedText | None:
+    """The title of a list item: its text up to the first sentence end or colon."""
+    text = mapped.text
+    stop = body
+    while stop < end and text[stop] not in r.sentence_end + "：:，":
+        stop += 1
+    return _trimmed(mapped, body, stop)
+
+
+def _prose_cells(mapped: MappedText, line: _Line) -> Iterator[MappedText]:
+    text = mapped.text
+    sep = "\t" if "\t" in text[line.start : line.end] else "|"
+    pos = line.start
+    while pos <= line.end:
+        nxt = text.find(sep, pos, line.end)
+        cell_end = line.end if nxt < 0 else nxt
+        if is_prose_cell(text[pos:cell_end]):
+            cell = _trimmed(mapped, pos, cell_end)
+            if cell is not None:
+                yield cell
+        if nxt < 0:
+            break
+        pos = nxt + 1
+
+
+def split_sentences(text: str, r: _Rules | None = None) -> list[tuple[int, int]]:
+    """``[start, end)`` of each sentence: ends at 。！？； (with closing quotes), or
+    at ``max_sentence_chars`` (cut at the next comma) so no sentence is unbounded."""
+    r = r or rules()
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    i = 0
+    while i < n:
+        ch = text[i]
+        cut = ch in r.sentence_end
+        if not cut and i - start >= r.max_sentence_chars and ch in "，,、":
+            cut = True
+        if not cut and i - start >= 2 * r.max_sentence_chars:
+            cut = True
+        if cut:
+            j = i + 1
+            while j < n and text[j] in r.closing_marks:
+                j += 1
+            _add_span(text, start, j, spans)
+            start = i = j
+            continue
+        i += 1
+    _add_span(text, start, n, spans)
+    return spans
+
+
+def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        spans.append((start, end))
+
+
+def run_examples() -> list[tuple[dict[str, Any], str]]:
+    """Check the examples of ``patterns/segment.yaml``: ``(example, got)`` for each failure."""
+    failures = []
+    for ex in patterns.load("segment").get("examples", []):
+        if "cell" in ex:
+            got = "prose" if is_prose_cell(ex["cell"]) else "table"
+        else:
+            got = classify_line(normalize(ex["line"]).text, ex["line"])[0]
+        if got != ex["expect"]:
+            failures.append((ex, got))
+    return failures
