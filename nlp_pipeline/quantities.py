@@ -367,7 +367,8 @@ def run_examples() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
         got_dicts = [q.__dict__ for q in got]
         expect = ex["expect"] or []
         ok = len(got) == len(expect) and all(
-            all(_same(g.get(k), v) for k, v in e.items()) for g, e in zip(got_dicts, expect, strict=False)
+            all(_same(g.get(k), v) for k, v in e.items())
+            for g, e in zip(got_dicts, expect, strict=False)
         )
         if not ok:
             failures.append((ex, got_dicts))
