@@ -18,7 +18,7 @@ import regex
 from spacy.tokens import Doc
 
 from . import patterns
-from .quantities import CLAUSE_BREAKS
+from .quantities import CLAUSE_BREAKS, quoted_regions
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,11 @@ class _Rules:
     inner_punct: str
     max_chars: int
     generic: frozenset[str]
+    not_before: tuple[str, ...]
+    generic_prefixes: tuple[str, ...]
+    min_bare_head: int
+    max_title_chars: int
+    phrase_patterns: list[tuple[regex.Pattern[str], str]]
     dates: list[tuple[regex.Pattern[str], str]]
     date_not_after: tuple[str, ...]
     location: regex.Pattern[str]
@@ -78,6 +83,14 @@ def rules() -> _Rules:
         inner_punct=str(data.get("inner_punct", "")),
         max_chars=int(data.get("max_chars", 60)),
         generic=frozenset(data.get("generic", [])),
+        not_before=tuple(data.get("not_before", [])),
+        generic_prefixes=tuple(data.get("generic_prefixes", [])),
+        min_bare_head=int(data.get("min_bare_head_chars", 3)),
+        max_title_chars=int(data.get("max_title_chars", 15)),
+        phrase_patterns=[
+            (patterns.compile_regex(p["regex"], name, "phrase_patterns"), str(p["type"]))
+            for p in data.get("phrase_patterns", [])
+        ],
         dates=[
             (patterns.compile_regex(d["regex"], name, "dates"), str(d["value"]))
             for d in patterns.require(data, "dates", list, name)
@@ -105,53 +118,87 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
     text = doc.text
     blocked = blocked or []
     token_ends = {t.idx + len(t.text) for t in doc}
+    titles = [(s, e) for s, e in quoted_regions(text) if text[s] == "《"]
     candidates: list[EventMatch] = []
     for m in r.heads.finditer(text, overlapped=True):
         hs, he = m.span()
         if he not in token_ends or any(s < he and hs < e for s, e in blocked):
             continue
+        if text.startswith(r.not_before, he) or any(s < hs and he < e - 1 for s, e in titles):
+            continue  # an organization's name, or a word inside a book title
         span = doc.char_span(hs, he, alignment_mode="expand")
         if span is None:
             continue
-        left = _extend_left(doc, span.start, min(hs, span.start_char), he, blocked, r)
+        prefix = text[span.start_char : hs]
+        if prefix and (prefix in r.stops or any(ch in CLAUSE_BREAKS for ch in prefix)):
+            left = hs  # the head's token starts with a verb (出席会议): stop there
+        else:
+            left = _extend_left(doc, span.start, span.start_char, he, blocked, r)
         end = he
         phrase = text[left:end]
         if phrase.count("“") > phrase.count("”") and text[end : end + 1] == "”":
             end += 1
-        left = _trim_left(text, left, end, r)
+        left = _trim_left(text, left, end)
         phrase = text[left:end]
-        if not phrase or phrase in r.generic or len(phrase) < 2:
+        if phrase == m.group() and len(phrase) < r.min_bare_head:
+            continue
+        if len(phrase) < 2 or is_generic(phrase):
             continue
         candidates.append(EventMatch(left, end, phrase, event_type(phrase, m.group())))
+    for pattern, etype in r.phrase_patterns:
+        for m in pattern.finditer(text):
+            s, e = m.span("event")
+            if s < e and not any(bs < e and s < be for bs, be in blocked):
+                candidates.append(EventMatch(s, e, text[s:e], etype))
     return _outermost(candidates)
+
+
+def is_generic(phrase: str) -> bool:
+    """True for phrases that name no activity (totals, bare heads, 上级科普经费)."""
+    r = rules()
+    for prefix in r.generic_prefixes:
+        if phrase.startswith(prefix) and phrase[len(prefix) :] in r.generic:
+            return True
+    return phrase in r.generic
 
 
 def _extend_left(
     doc: Doc, token_index: int, left: int, head_end: int, blocked: list[tuple[int, int]], r: _Rules
 ) -> int:
+    """Walk left over modifier tokens; inside quotation marks only the length bounds it."""
+    text = doc.text
+    text_depth = text[left:head_end].count("”") - text[left:head_end].count("“")
     j = token_index - 1
     while j >= 0:
         tok = doc[j]
         t = tok.text
-        if t in r.stops or tok.is_space or any(ch.isdigit() for ch in t):
-            break
-        if any(ch in CLAUSE_BREAKS for ch in t):
-            break
-        if _is_punct(t) and not all(ch in r.inner_punct for ch in t):
-            break
-        if head_end - tok.idx > r.max_chars:
+        if head_end - tok.idx > r.max_chars or tok.is_space:
             break
         if any(s < tok.idx + len(t) and tok.idx < e for s, e in blocked):
             break
+        depth = text_depth + t.count("”") - t.count("“")
+        quoted = depth > 0 or (text_depth > 0 and "“" in t)
+        if not quoted:
+            if t in r.stops or any(ch.isdigit() for ch in t):
+                break
+            if any(ch in CLAUSE_BREAKS for ch in t):
+                break
+            if _is_punct(t) and not all(ch in r.inner_punct for ch in t):
+                break
+        text_depth = depth
         left = tok.idx
         j -= 1
     return left
 
 
-def _trim_left(text: str, left: int, end: int, r: _Rules) -> int:
-    while left < end and (text[left] in "、”’）)—-·" or text[left : left + 1] in r.stops):
-        left += 1
-    # Drop an unmatched closing quote's partner: keep quotes balanced.
+def _trim_left(text: str, left: int, end: int) -> int:
+    """Drop punctuation a phrase cannot start with (、 ” ） or an unmatched （)."""
+    while left < end:
+        ch = text[left]
+        if ch in "、”’）)—-·" or (ch in "（(" and not any(c in "）)" for c in text[left:end])):
+            left += 1
+        else:
+            break
     return left
 
 
@@ -176,6 +223,11 @@ def event_type(phrase: str, head: str) -> str:
             if cue in phrase:
                 return refined
     return etype
+
+
+def max_title_chars() -> int:
+    """How long a list-item title may be to stand as an event by itself."""
+    return rules().max_title_chars
 
 
 def money_only_type() -> str:

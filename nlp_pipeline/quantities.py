@@ -49,6 +49,7 @@ class _Rules:
     award_cues: regex.Pattern[str]
     staff_cues: regex.Pattern[str]
     presenter_cues: regex.Pattern[str]
+    sessions_after: tuple[str, ...]
     person_units: frozenset[str]
     award_units: frozenset[str]
     levels: regex.Pattern[str]
@@ -107,7 +108,7 @@ def rules() -> _Rules:
     suffix = patterns.alternation(list(nr.suffix))
     figure = (
         rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
-        rf"(?<![\dA-Za-z.\-])(?P<num>{_NUMBER}|[{chinese}]{{1,12}})(?![\d])"
+        rf"(?<![\dA-Za-z.\-])(?P<num>{_NUMBER}|(?<![{chinese}])[{chinese}]{{1,12}})(?![\d])"
         rf"(?P<suf1>{suffix})?"
         rf"(?P<mult>{patterns.alternation(list(multipliers))})?"
         rf"(?P<suf2>{suffix})?"
@@ -129,6 +130,7 @@ def rules() -> _Rules:
         award_cues=alt(cues["award"], "kind_cues.award"),
         staff_cues=alt(cues["staff"], "kind_cues.staff"),
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
+        sessions_after=tuple(cues.get("sessions_after", [])),
         person_units=frozenset(data.get("person_units", [])),
         award_units=frozenset(data.get("award_units", [])),
         levels=alt(data.get("award_levels", []), "award_levels"),
@@ -286,6 +288,8 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     clause = text[left:right]
     if unit in r.award_units and r.award_cues.search(clause):
         return "award"
+    if unit in ("个", "项") and text[: m.start()].endswith(r.sessions_after):
+        return "sessions"
     if unit in r.person_units:
         near = text[max(left, m.start() - 8) : min(right, m.end() + 8)]
         if r.staff_cues.search(clause) and unit != "人次":

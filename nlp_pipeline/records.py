@@ -51,8 +51,11 @@ def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRe
     title = _title_event(doc, sentence)
     groups: dict[tuple[int, int] | None, list[QuantityMatch]] = {}
     chosen: dict[tuple[int, int] | None, events.EventMatch | None] = {}
+    objects = _counted_objects(sentence.text, figures, found_events)
+    found_events = [e for e in found_events if e not in objects]
+    active = _active(sentence.text, figures, found_events)
     for q in figures:
-        ev = attach(sentence.text, q, found_events)
+        ev = attach(sentence.text, q, found_events, active)
         key: tuple[int, int] | None
         if ev is not None:
             key = (ev.start, ev.end)
@@ -101,23 +104,74 @@ def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRe
 
 
 def attach(
-    text: str, q: QuantityMatch, candidates: Iterable[events.EventMatch]
+    text: str,
+    q: QuantityMatch,
+    candidates: Iterable[events.EventMatch],
+    active: Iterable[events.EventMatch] = (),
 ) -> events.EventMatch | None:
-    """The event a figure belongs to (see the module docstring for the order)."""
+    """The event a figure belongs to, by nearness.
+
+    In order: an activity named right after a count of sessions or people
+    (``2场学术交流活动``); the nearest event before the figure in its clause; for
+    an award, the honour named after it in its clause (``5人获评“…”``); the
+    nearest ``active`` event before it in the sentence (one whose clause holds a
+    figure, or that comes before the sentence's first figure); the nearest after
+    it in its clause; for figures other than money, the nearest after it in the
+    sentence.
+    """
     cands = list(candidates)
     left, right = clause_bounds(text, q.start, q.end)
     same = [e for e in cands if e.start >= left and e.end <= right]
-    before = [e for e in same if e.end <= q.start]
+    before_same = [e for e in same if e.end <= q.start]
+    after_same = [e for e in same if e.start >= q.end]
+    if q.kind in ("sessions", "participants"):
+        for e in after_same:
+            if e.start <= q.end + 1 and text[q.end : e.start] in ("", "的"):
+                return e
+    if before_same:
+        return before_same[-1]
+    if q.kind == "award" and after_same:
+        return after_same[0]
+    allowed = set(active)
+    before = [e for e in cands if e.end <= q.start and e in allowed]
     if before:
         return before[-1]
-    after = [e for e in same if e.start >= q.end]
-    if after:
-        return after[0]
-    before = [e for e in cands if e.end <= q.start]
-    if before:
-        return before[-1]
-    after = [e for e in cands if e.start >= q.end]
-    return after[0] if after else None
+    if after_same:
+        return after_same[0]
+    if q.kind != "money":
+        after = [e for e in cands if e.start >= q.end]
+        if after:
+            return after[0]
+    return None
+
+
+def _counted_objects(
+    text: str, figures: list[QuantityMatch], found: list[events.EventMatch]
+) -> set[events.EventMatch]:
+    """Event phrases that are the thing a count counts (绩效项目共有3项, 3项…计划项目)."""
+    out = set()
+    for q in figures:
+        if q.kind != "count":
+            continue
+        for e in found:
+            gap_after = text[q.end : e.start] if e.start >= q.end else None
+            gap_before = text[e.end : q.start] if e.end <= q.start else None
+            if (gap_after is not None and len(gap_after) <= 1) or (
+                gap_before is not None and gap_before in ("", "共有", "共", "达", "为", "有")
+            ):
+                out.add(e)
+    return out
+
+
+def _active(text: str, figures: list[QuantityMatch], found: list[events.EventMatch]) -> list:
+    """Events whose clause holds a figure, or that come before the sentence's first figure."""
+    first = min((q.start for q in figures), default=len(text))
+    out = []
+    for e in found:
+        left, right = clause_bounds(text, e.start, e.end)
+        if e.end <= first or any(left <= q.start and q.end <= right for q in figures):
+            out.append(e)
+    return out
 
 
 def _title_event(doc: Document, sentence: Sentence) -> Event | None:
@@ -133,8 +187,10 @@ def _title_event(doc: Document, sentence: Sentence) -> Event | None:
     if found:
         ev = found[-1]
         start, end, etype = ev.start, ev.end, ev.type
-    else:
+    elif cut <= events.max_title_chars():
         start, end, etype = 0, cut, "other"
+    else:
+        return None
     rs, re_ = title.raw_span(start, end)
     return Event(doc.raw[rs:re_], rs, re_, etype)
 

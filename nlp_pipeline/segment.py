@@ -22,6 +22,7 @@ import regex
 
 from . import patterns
 from .ingest import Document, MappedText, normalize
+from .quantities import find_quantities
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def classify_line(text: str, raw_line: str | None = None) -> tuple[str, int, int
         m = pattern.match(text, offset)
         if m:
             body = text[m.end() :].strip()
-            if hashes or _heading_like(body, r):
+            if hashes or (_heading_like(body, r) and not find_quantities(body)):
                 return "heading", rank, m.end()
             return "item", rank, m.end()
     if hashes:
@@ -235,7 +236,9 @@ def segment(doc: Document) -> list[Sentence]:
         if line.kind == "item":
             flush()
             para_title = _item_title(mapped, line.body, line.end, r)
-        elif para and para[-1].text and para[-1].text[-1] in r.sentence_end + r.closing_marks:
+        elif (
+            para and para[-1].text and para[-1].text[-1] in r.sentence_end + r.closing_marks + "：:"
+        ):
             flush()
         para.append(piece)
     flush()
