@@ -1,0 +1,121 @@
+"""Each stage through its public function: ingest, segment, numbers, quantities, events, records."""
+
+from __future__ import annotations
+
+from nlp_pipeline.annotate import make_doc
+from nlp_pipeline.events import find_dates, find_events, find_locations, find_organizers
+from nlp_pipeline.ingest import decode_bytes, document_from_text, normalize, reporting_year
+from nlp_pipeline.numbers import parse_number, qualifier_for
+from nlp_pipeline.quantities import find_quantities
+from nlp_pipeline.records import extract_document
+from nlp_pipeline.segment import segment
+
+
+def _raw_of(mapped, raw: str, start: int, end: int) -> str:
+    rs, re_ = mapped.raw_span(start, end)
+    return raw[rs:re_]
+
+
+def test_normalize_removes_spaces_inside_numbers_and_keeps_the_map() -> None:
+    raw = "支出决算为 414.89 万元，２０２４ 年"
+    mapped = normalize(raw)
+    assert mapped.text == "支出决算为414.89万元，2024年"
+    i = mapped.text.index("414.89万元")
+    assert _raw_of(mapped, raw, i, i + len("414.89万元")) == "414.89 万元"
+
+
+def test_normalize_strips_html_and_markdown_emphasis() -> None:
+    raw = "<p>举办<b>讲座</b>10&nbsp;场</p>**重点**"
+    mapped = normalize(raw)
+    assert "举办讲座10场" in mapped.text
+    assert "重点" in mapped.text and "*" not in mapped.text
+    i = mapped.text.index("10场")
+    assert _raw_of(mapped, raw, i, i + 3) == "10&nbsp;场"
+
+
+def test_html_cells_become_tabs() -> None:
+    mapped = normalize("<tr><td>科普长廊维护</td><td>2次</td></tr>")
+    assert "\t" in mapped.text
+
+
+def test_decode_detects_gb18030_and_bom() -> None:
+    text = "举办科普讲座10余场"
+    assert decode_bytes(text.encode("gb18030"))[0] == text
+    assert decode_bytes(b"\xef\xbb\xbf" + text.encode())[0] == text
+
+
+def test_reporting_year_from_name_or_title() -> None:
+    assert reporting_year("", "jianghan-2024-final-accounts") == 2024
+    assert reporting_year("2023 年度部门决算公开", "report") == 2023
+    assert reporting_year("无年份", "report") is None
+
+
+def test_segment_joins_pdf_line_breaks_and_sets_sections() -> None:
+    raw = (
+        "# 第一部分 概况\n\n## 一、工作完成情况\n\n"
+        "开展科普讲座\n\n10场，参与群众500人。\n\n下一段。"
+    )
+    sentences = segment(document_from_text(raw, "d"))
+    texts = [s.text for s in sentences]
+    assert "开展科普讲座10场，参与群众500人。" in texts
+    first = sentences[0]
+    assert first.section == "第一部分 概况 > 一、工作完成情况"
+    rs, re_ = first.raw_span()
+    assert raw[rs:re_] == "开展科普讲座\n\n10场，参与群众500人。"
+
+
+def test_segment_sets_tables_aside_but_keeps_prose_cells() -> None:
+    raw = (
+        "指标\t目标\t完成\n科普长廊维护\t2次\t2次\n"
+        "完成情况\t开展科普相关活动3场次，定期更换橱窗。\n"
+    )
+    sentences = segment(document_from_text(raw, "d"))
+    assert [s.text for s in sentences] == ["开展科普相关活动3场次，定期更换橱窗。"]
+    assert sentences[0].in_table
+
+
+def test_list_item_title_is_kept_for_events() -> None:
+    raw = "（三）具体情况\n1. 行政运行。年初预算为 156.59 万元，支出决算为 156.59 万元。\n"
+    records = extract_document(document_from_text(raw, "d"))
+    assert len(records) == 1
+    assert records[0].event is not None and records[0].event.text == "行政运行"
+    assert records[0].event.type == "project"
+    assert [q.role for q in records[0].quantities] == ["budget", "spent"]
+
+
+def test_numbers_and_qualifiers() -> None:
+    assert parse_number("一千二百") == 1200
+    assert parse_number("4.8万") == 48000
+    assert parse_number("abc") is None
+    assert qualifier_for("余", "suffix") == "over"
+    assert qualifier_for("近", "prefix") == "nearly"
+
+
+def test_quantities_kinds_and_values() -> None:
+    found = find_quantities("举办讲座10余场，参与群众近6000余人次，获一等奖2项，获补助5.47万元")
+    assert [(q.kind, q.value, q.qualifier) for q in found] == [
+        ("sessions", 10, "over"),
+        ("participants", 6000, "over"),
+        ("award", 2, "exact"),
+        ("money", 54700, "exact"),
+    ]
+    assert found[2].level == "一等奖"
+    assert found[3].role == "grant"
+
+
+def test_events_dates_places_organizers() -> None:
+    text = "10月1日至7日，联合团区委、科技局在芦淞航空小镇开展航空航天系列科普活动3场"
+    evs = find_events(make_doc(text))
+    assert [e.text for e in evs] == ["航空航天系列科普活动"]
+    assert evs[0].type == "popularization"
+    assert [d.value for d in find_dates(text, 2024)] == ["2024-10-01/2024-10-07"]
+    assert [loc.text for loc in find_locations(text)] == ["芦淞航空小镇"]
+    assert [o.text for o in find_organizers(text)] == ["团区委", "科技局"]
+
+
+def test_several_activities_in_one_sentence_give_several_records() -> None:
+    text = "开展院士专家进校园活动6场次，参与学生1200余人次；举办科技周系列讲座10余场次。"
+    records = extract_document(document_from_text(text.replace("；", "，"), "d"))
+    events = [r.event.text for r in records if r.event]
+    assert events == ["院士专家进校园活动", "科技周系列讲座"]
+    assert [len(r.quantities) for r in records] == [2, 1]
