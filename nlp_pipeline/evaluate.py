@@ -769,4 +769,8 @@ def format_markdown_table(result: EvalResult) -> str:
         lines.append(
             f"| {name} | {s.p:.3f} | {s.r:.3f} | {s.f1:.3f} | {s.tp} | {s.gold} | {s.pred} |"
         )
+    lines += ["", "| attribute | accuracy | correct | total |", "|---|---:|---:|---:|"]
+    for name, acc in result.attributes.items():
+        value = "n/a" if acc.accuracy is None else f"{acc.accuracy:.3f}"
+        lines.append(f"| {name} | {value} | {acc.correct} | {acc.total} |")
     return "\n".join(lines) + "\n"

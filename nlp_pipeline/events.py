@@ -21,6 +21,9 @@ from . import patterns
 from .quantities import CLAUSE_BREAKS, quoted_regions
 
 
+_ORDINAL = regex.compile(r"第[\d一二三四五六七八九十百]{1,4}$")
+
+
 @dataclass(frozen=True)
 class EventMatch:
     start: int
@@ -139,6 +142,9 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
         if phrase.count("“") > phrase.count("”") and text[end : end + 1] == "”":
             end += 1
         left = _trim_left(text, left, end)
+        ordinal = _ORDINAL.search(text, 0, left) if text[left : left + 1] in "届次期" else None
+        if ordinal is not None and ordinal.end() == left:
+            left = ordinal.start()  # keep a name's ordinal whole: 第38届“青少年科创大赛”
         phrase = text[left:end]
         if phrase == m.group() and len(phrase) < r.min_bare_head:
             continue

@@ -113,21 +113,22 @@ def classify_line(text: str, raw_line: str | None = None) -> tuple[str, int, int
     if raw_line is not None and _is_form_line(raw_line):
         return "table", 0, 0
     offset = len(text) - len(text.lstrip())
-    md = _MD_HEADING.match(text, offset)
+    md = _MD_HEADING.match(text[offset:])
     hashes = 0
     if md:
         hashes = len(md.group(1))
-        offset = md.end()
-    bullet = _BULLET.match(text, offset)
+        offset += md.end()
+    bullet = _BULLET.match(text[offset:])
     if bullet:
-        offset = bullet.end()
+        offset += bullet.end()
+    rest = text[offset:]
     for pattern, rank in r.headings:
-        m = pattern.match(text, offset)
+        m = pattern.match(rest)
         if m:
-            body = text[m.end() :].strip()
+            body = rest[m.end() :].strip()
             if hashes or (_heading_like(body, r) and not find_quantities(body)):
-                return "heading", rank, m.end()
-            return "item", rank, m.end()
+                return "heading", rank, offset + m.end()
+            return "item", rank, offset + m.end()
     if hashes:
         return "heading", r.markdown_base + 10 * (hashes - 1), offset
     return "prose", 0, 0
@@ -195,7 +196,8 @@ def segment(doc: Document) -> list[Sentence]:
     r = rules()
     mapped = doc.mapped
     sentences: list[Sentence] = []
-    stack: list[tuple[int, str]] = []
+    # (rank, heading text, Markdown level of an unnumbered Markdown heading or 0)
+    stack: list[tuple[int, str, int]] = []
     para: list[MappedText] = []
     para_title: MappedText | None = None
     para_index = 0
@@ -204,7 +206,7 @@ def segment(doc: Document) -> list[Sentence]:
         nonlocal para, para_title, para_index
         if para:
             joined = MappedText.concat(para)
-            section = " > ".join(t for _, t in stack) or None
+            section = " > ".join(t for _, t, _ in stack) or None
             for s, e in split_sentences(joined.text, r):
                 sentences.append(Sentence(joined.slice(s, e), section, para_index, para_title))
             para_index += 1
@@ -216,7 +218,7 @@ def segment(doc: Document) -> list[Sentence]:
             continue
         if line.kind == "table":
             flush()
-            section = " > ".join(t for _, t in stack) or None
+            section = " > ".join(t for _, t, _ in stack) or None
             for cell in _prose_cells(mapped, line):
                 for s, e in split_sentences(cell.text, r):
                     sentences.append(
@@ -226,9 +228,14 @@ def segment(doc: Document) -> list[Sentence]:
             continue
         if line.kind == "heading":
             flush()
-            while stack and stack[-1][0] >= line.rank:
+            md = _MD_HEADING.match(mapped.text[line.start : line.end].lstrip())
+            level = len(md.group(1)) if md else 0
+            unnumbered = level if line.body == line.start + len(md.group(0) if md else "") else 0
+            while stack and (
+                stack[-1][0] >= line.rank or (level and stack[-1][2] and stack[-1][2] >= level)
+            ):
                 stack.pop()
-            stack.append((line.rank, _heading_text(doc, line)))
+            stack.append((line.rank, _heading_text(doc, line), unnumbered))
             continue
         piece = _trimmed(mapped, line.start, line.end)
         if piece is None:
