@@ -20,7 +20,6 @@ from spacy.tokens import Doc
 from . import patterns
 from .quantities import CLAUSE_BREAKS, quoted_regions
 
-
 _ORDINAL = regex.compile(r"第[\d一二三四五六七八九十百]{1,4}$")
 
 
