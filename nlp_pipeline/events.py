@@ -68,6 +68,7 @@ class _Rules:
     org_split: regex.Pattern[str]
     org_drop: regex.Pattern[str]
     money_only_type: str
+    forward_cues: tuple[str, ...]
 
 
 @cache
@@ -107,6 +108,7 @@ def rules() -> _Rules:
         org_split=patterns.compile_regex(data.get("org_split", "、"), name, "org_split"),
         org_drop=patterns.compile_regex(data.get("org_drop_suffix", r"(?!)"), name, "org_drop"),
         money_only_type=str(data.get("money_only_type", "project")),
+        forward_cues=tuple(data.get("forward_cues", [])),
     )
 
 
@@ -233,6 +235,11 @@ def event_type(phrase: str, head: str) -> str:
 def max_title_chars() -> int:
     """How long a list-item title may be to stand as an event by itself."""
     return rules().max_title_chars
+
+
+def leads_forward(clause: str) -> bool:
+    """True where a clause names partners of an activity named later (联合…等17个部门)."""
+    return any(cue in clause for cue in rules().forward_cues)
 
 
 def money_only_type() -> str:

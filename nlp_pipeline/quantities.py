@@ -55,6 +55,9 @@ class _Rules:
     levels: regex.Pattern[str]
     role_cues: regex.Pattern[str]
     role_of: dict[str, str]
+    carried_roles: frozenset[str]
+    implicit: regex.Pattern[str]
+    implicit_units: dict[str, tuple[str, str]]
     article_units: frozenset[str]
     article_before: tuple[str, ...]
     article_after: regex.Pattern[str]
@@ -115,6 +118,16 @@ def rules() -> _Rules:
         rf"(?P<unit>{patterns.alternation(all_units)})"
         rf"(?P<post>{patterns.alternation(list(nr.post))})?"
     )
+    implicit_units = {
+        str(noun): (str(spec[0]), str(spec[1]))
+        for noun, spec in data.get("implicit_units", {}).items()
+    }
+    implicit = (
+        rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
+        rf"(?<![\dA-Za-z.\-])(?P<num>(?:{_NUMBER})(?:{suffix})?(?:万亿|亿|万)"
+        rf"|(?<![{chinese}])[{chinese}]{{0,8}}[万亿])(?P<suf2>{suffix})?"
+        rf"(?=(?P<noun>{patterns.alternation(list(implicit_units)) or '(?!)'}))"
+    )
     cues = patterns.require(data, "kind_cues", dict, name)
     roles: dict[str, list[str]] = patterns.require(data, "money_roles", dict, name)
     role_of = {w: role for role, words in roles.items() for w in words}
@@ -136,6 +149,9 @@ def rules() -> _Rules:
         levels=alt(data.get("award_levels", []), "award_levels"),
         role_cues=alt(list(role_of), "money_roles"),
         role_of=role_of,
+        carried_roles=frozenset(data.get("money_roles_carried", [])),
+        implicit=patterns.compile_regex(implicit, name, "implicit_units"),
+        implicit_units=implicit_units,
         article_units=frozenset(data.get("article_units", [])),
         article_before=tuple(data.get("article_before", [])),
         article_after=patterns.compile_regex(
@@ -199,7 +215,36 @@ def find_quantities(text: str) -> list[QuantityMatch]:
             continue
         found.append(q)
         pos = m.end()
+    found.extend(_implicit_people(text, r, quoted, found))
+    found.sort(key=lambda x: x.start)
     return found
+
+
+def _implicit_people(
+    text: str, r: _Rules, quoted: list[tuple[int, int]], taken: list[QuantityMatch]
+) -> list[QuantityMatch]:
+    """Large round figures of people written without a unit: 6600多万纳税人, 近14亿人口."""
+    out = []
+    for m in r.implicit.finditer(text):
+        start, end = m.span()
+        if _inside(start, quoted) or any(t.start < end and start < t.end for t in taken):
+            continue
+        suffix = m.group("suf2") or next((s for s in ("余", "多") if s in m.group("num")), None)
+        value = numbers.parse_number(m.group("num").replace("余", "").replace("多", ""))
+        if value is None or value < 10000:
+            continue
+        unit, kind = r.implicit_units[m.group("noun")]
+        pre = m.group("pre")
+        if suffix:
+            qualifier = numbers.qualifier_for(suffix, "suffix") or "exact"
+        elif pre:
+            qualifier = numbers.qualifier_for(pre, "prefix") or "exact"
+        else:
+            qualifier = "exact"
+        out.append(
+            QuantityMatch(start, end, text[start:end], kind, round(value, 6), unit, qualifier)
+        )
+    return out
 
 
 def _build(
@@ -323,10 +368,14 @@ def money_role(text: str, start: int, end: int) -> str:
     left, right = clause_bounds(text, start, end)
     cue = _nearest_before(r.role_cues, text, left, start)
     if cue is None:
-        cue = _nearest_before(r.role_cues, text, 0, left)
-    if cue is None:
         after = r.role_cues.search(text, end, right)
         cue = after.group() if after else None
+    if cue is None:
+        # Earlier clauses lend only what a figure is (budget, spent, income), not how
+        # it moved: 增长6.6%，总量突破90万亿元 is no change amount.
+        earlier = [c.group() for c in r.role_cues.finditer(text, 0, left)]
+        carried = [c for c in earlier if r.role_of[c] in r.carried_roles]
+        cue = carried[-1] if carried else None
     return r.role_of[cue] if cue else "other"
 
 

@@ -116,8 +116,8 @@ def attach(
     an award, the honour named after it in its clause (``5人获评“…”``); the
     nearest ``active`` event before it in the sentence (one whose clause holds a
     figure, or that comes before the sentence's first figure); the nearest after
-    it in its clause; for figures other than money, the nearest after it in the
-    sentence.
+    it in its clause; for figures other than money in a clause that names partners
+    (``联合…等17个部门，举办…活动``), the nearest after it in the sentence.
     """
     cands = list(candidates)
     left, right = clause_bounds(text, q.start, q.end)
@@ -138,7 +138,7 @@ def attach(
         return before[-1]
     if after_same:
         return after_same[0]
-    if q.kind != "money":
+    if q.kind != "money" and events.leads_forward(text[left:right]):
         after = [e for e in cands if e.start >= q.end]
         if after:
             return after[0]

@@ -204,6 +204,7 @@ def segment(doc: Document) -> list[Sentence]:
 
     def flush() -> None:
         nonlocal para, para_title, para_index
+        para = _drop_cell_runs(para, r)
         if para:
             joined = MappedText.concat(para)
             section = " > ".join(t for _, t, _ in stack) or None
@@ -250,6 +251,28 @@ def segment(doc: Document) -> list[Sentence]:
         para.append(piece)
     flush()
     return sentences
+
+
+def _drop_cell_runs(lines: list[MappedText], r: _Rules) -> list[MappedText]:
+    """Drop runs of a table flattened one cell per line (PDF text): three or more
+    short lines without sentence punctuation, several of them bare figures (2次, ≥90%)."""
+    kept: list[MappedText] = []
+    run: list[MappedText] = []
+    for line in [*lines, None]:
+        if (
+            line is not None
+            and len(line.text) <= 20
+            and not any(c in line.text for c in "，。；,;")
+        ):
+            run.append(line)
+            continue
+        figures = sum(1 for cell in run if r.form_figure.match(cell.text))
+        if not (len(run) >= 3 and figures >= r.form_min_figures):
+            kept.extend(run)
+        run = []
+        if line is not None:
+            kept.append(line)
+    return kept
 
 
 def _trimmed(mapped: MappedText, start: int, end: int) -> MappedText | None:

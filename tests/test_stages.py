@@ -74,6 +74,12 @@ def test_segment_sets_tables_aside_but_keeps_prose_cells() -> None:
     assert sentences[0].in_table
 
 
+def test_a_table_flattened_one_cell_per_line_is_set_aside() -> None:
+    raw = "科普长廊维护\n2次\n2次\n5\n\n举办科普讲座10场。\n"
+    sentences = segment(document_from_text(raw, "d"))
+    assert [s.text for s in sentences] == ["举办科普讲座10场。"]
+
+
 def test_list_item_title_is_kept_for_events() -> None:
     raw = "（三）具体情况\n1. 行政运行。年初预算为 156.59 万元，支出决算为 156.59 万元。\n"
     records = extract_document(document_from_text(raw, "d"))
