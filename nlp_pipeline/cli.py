@@ -1,4 +1,4 @@
-"""The ``nlp-pipeline`` command: ``extract``, ``evaluate``, ``validate-gold``.
+"""The ``nlp-pipeline`` command: ``extract``, ``evaluate``, ``validate-gold``, ``view``.
 
 Exit codes: 0 when everything succeeded; 1 when some input files (or gold
 files) failed, each reported on stderr as ``path: what is wrong``; 2 for a
@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
-from . import __version__
+from . import __version__, formats
 from .ingest import IngestError, iter_input_files, read_document
-from .io import FORMATS, RecordWriter, format_for
+from .io import FORMATS, RecordWriter, ResumeError, format_for, resume_key
+from .limits import FileTimeout, Interrupted, terminate_as_interrupt, time_limit
 from .patterns import PatternError
 from .records import extract_document
 from .schema import ActivityRecord
@@ -25,6 +28,10 @@ from .schema import ActivityRecord
 EXIT_OK = 0
 EXIT_FAILURES = 1
 EXIT_USAGE = 2
+# Seconds one input file may take (extract --timeout).
+DEFAULT_TIMEOUT = 300.0
+
+_T = TypeVar("_T")
 
 
 class Failure:
@@ -36,12 +43,27 @@ class Failure:
         return f"{self.path}: {self.message}"
 
 
-def process_file(path: Path, debug: bool = False) -> tuple[list[ActivityRecord], str | None]:
-    """Records of one file, or an error message; never raises for bad input."""
+def process_file(
+    path: Path,
+    debug: bool = False,
+    save_text: Path | None = None,
+    timeout: float | None = None,
+) -> tuple[list[ActivityRecord], str | None]:
+    """Records of one file, or an error message; never raises for bad input.
+
+    With ``save_text``, the raw text the spans index is also written to that folder.
+    ``timeout`` (seconds) bounds the file's processing: past it, the file fails.
+    """
     try:
-        return extract_document(read_document(path)), None
-    except IngestError as exc:
+        with time_limit(timeout):
+            document = read_document(path)
+            if save_text is not None:
+                formats.save_text(document, save_text)
+            return extract_document(document), None
+    except (IngestError, FileTimeout) as exc:
         return [], str(exc)
+    except OSError as exc:
+        return [], f"cannot save text to {save_text}: {exc.strerror or exc}"
     except PatternError:
         raise
     except RecursionError:
@@ -54,13 +76,35 @@ def process_file(path: Path, debug: bool = False) -> tuple[list[ActivityRecord],
         return [], f"internal error: {type(exc).__name__}: {exc}"
 
 
-def _progress(items: list[Path], enabled: bool) -> Iterator[Path]:
+def _progress(items: Iterable[_T], total: int, enabled: bool) -> Iterator[_T]:
     if not enabled:
         yield from items
         return
     from tqdm import tqdm
 
-    yield from tqdm(items, unit="file", file=sys.stderr, leave=False)
+    yield from tqdm(items, total=total, unit="file", file=sys.stderr, leave=False)
+
+
+def _not_yet_done(
+    files: list[Path], completed: set[str], keys: dict[Path, str], failures: list[Failure]
+) -> tuple[list[Path], int]:
+    """``--resume``: the files not in the output yet (their keys go to ``keys``), and
+    how many are."""
+    todo: list[Path] = []
+    skipped = 0
+    for path in files:
+        try:
+            key = resume_key(path)
+        except IngestError as exc:
+            failures.append(Failure(path, str(exc)))
+            print(f"{path}: {exc}", file=sys.stderr)
+            continue
+        if key in completed:
+            skipped += 1
+        else:
+            keys[path] = key
+            todo.append(path)
+    return todo, skipped
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -78,28 +122,60 @@ def cmd_extract(args: argparse.Namespace) -> int:
     if out is None and fmt != "jsonl":
         print("nlp-pipeline: error: --format csv/parquet needs -o FILE", file=sys.stderr)
         return EXIT_USAGE
+    if args.workers is not None and args.workers < 1:
+        print("nlp-pipeline: error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.resume and (out is None or fmt != "jsonl" or args.append or args.engine == "dask"):
+        print(
+            "nlp-pipeline: error: --resume needs -o FILE.jsonl (not --append, not --engine dask)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if args.engine == "dask":
+        from .distributed import cmd_extract_dask
+
+        return cmd_extract_dask(args, files, failures)
+    from .parallel import extract_files
+
     show_progress = not args.no_progress and sys.stderr.isatty() and len(files) > 1
+    save_text = Path(args.save_text) if args.save_text else None
     started = time.perf_counter()
+    done = skipped = 0
+    keys: dict[Path, str] = {}
     try:
-        with RecordWriter(out, fmt, append=args.append, stream=sys.stdout) as writer:
-            for path in _progress(files, show_progress):
-                records, error = process_file(path, args.debug)
+        with (
+            terminate_as_interrupt(),
+            RecordWriter(
+                out, fmt, append=args.append, stream=sys.stdout, resume=args.resume
+            ) as writer,
+        ):
+            if args.resume:
+                files, skipped = _not_yet_done(files, writer.completed, keys, failures)
+            results = extract_files(files, args.workers, args.debug, save_text, args.timeout)
+            for path, records, error in _progress(results, len(files), show_progress):
                 if error is not None:
                     failures.append(Failure(path, error))
                     print(f"{path}: {error}", file=sys.stderr)
                     continue
-                writer.write(records)
-    except KeyboardInterrupt:
-        print("nlp-pipeline: interrupted; previous output left unchanged", file=sys.stderr)
-        return 130
+                writer.write(records, keys.get(path))
+                done += 1
+    except (KeyboardInterrupt, Interrupted) as exc:
+        kept = "finished files kept, rerun with --resume" if args.resume else "output unchanged"
+        print(f"nlp-pipeline: interrupted ({exc or 'Ctrl-C'}); {kept}", file=sys.stderr)
+        return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
+    except ResumeError as exc:
+        print(f"nlp-pipeline: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except (OSError, ValueError) as exc:
         print(f"nlp-pipeline: error: cannot write {out}: {exc}", file=sys.stderr)
         return EXIT_FAILURES
     elapsed = time.perf_counter() - started
-    done = len(files) - sum(1 for f in failures if f.path in set(files))
     print(
         f"extract: {done} files, {writer.records} records, {writer.quantities} quantities, "
-        f"{len(failures)} failures in {elapsed:.1f}s" + (f" -> {out}" if out else ""),
+        f"{len(failures)} failures"
+        + (f", {skipped} files already done (--resume)" if args.resume else "")
+        + f" in {elapsed:.1f}s"
+        + (f" -> {out}" if out else ""),
         file=sys.stderr,
     )
     if failures:
@@ -124,6 +200,30 @@ def cmd_validate_gold(args: argparse.Namespace) -> int:
     n = len(list(gold.glob("*.jsonl")))
     print(f"validate-gold: {n} files, {len(problems)} problems", file=sys.stderr)
     return EXIT_FAILURES if problems else EXIT_OK
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from .evaluate import GoldError
+    from .view import write_views
+
+    out = Path(args.output)
+    try:
+        summaries, failures = write_views(
+            [Path(p) for p in args.paths], out, Path(args.gold) if args.gold else None
+        )
+    except GoldError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILURES
+    except OSError as exc:
+        print(f"nlp-pipeline: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILURES
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    print(
+        f"view: {len(summaries)} pages, {len(failures)} failures -> {out / 'index.html'}",
+        file=sys.stderr,
+    )
+    return EXIT_FAILURES if failures else EXIT_OK
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -162,14 +262,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     result = evaluate(gold, pred)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    elif args.markdown:
+        from .evaluate import format_markdown_table
+
+        print(format_markdown_table(result), end="")
     else:
         print(format_report(result))
     if args.errors:
         print(format_errors(list_errors(gold, pred)))
-    if getattr(args, "html", None):
+    if args.html:
         from .report import write_report
 
-        write_report(result, Path(args.html))
+        try:
+            write_report(result, Path(args.html))
+        except OSError as exc:
+            print(f"{args.html}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_FAILURES
     return EXIT_OK
 
 
@@ -188,6 +296,40 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument(
         "--append", action="store_true", help="keep records already in the JSONL output"
     )
+    ex.add_argument(
+        "--save-text",
+        metavar="DIR",
+        help="also write each document's text, which spans index, to DIR/<doc_id>.txt",
+    )
+    ex.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes (default: all cores; 1: in this process)",
+    )
+    ex.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local processes, or a Dask cluster writing partitioned Parquet to -o DIR",
+    )
+    ex.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="Dask scheduler address, e.g. tcp://host:8786 (default: a local cluster)",
+    )
+    ex.add_argument(
+        "--resume",
+        action="store_true",
+        help="write -o FILE.jsonl as files finish, skip files already in it (OUT.manifest)",
+    )
+    ex.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up on a file after this long (default {DEFAULT_TIMEOUT:g}; 0: no limit)",
+    )
     ex.add_argument("--no-progress", action="store_true", help="no progress bar")
     ex.add_argument("--debug", action="store_true", help="tracebacks for unexpected errors")
     ex.set_defaults(func=cmd_extract)
@@ -197,7 +339,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--docs", help="folder of the gold documents (default: GOLD/docs)")
     ev.add_argument("--pred", help="predicted JSONL (default: run extraction on the documents)")
     ev.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ev.add_argument("--markdown", action="store_true", help="print the scores as Markdown tables")
     ev.add_argument("--errors", action="store_true", help="list every miss, extra and mismatch")
+    ev.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
     ev.add_argument("--debug", action="store_true", help="tracebacks for unexpected errors")
     ev.set_defaults(func=cmd_evaluate)
 
@@ -205,6 +349,12 @@ def build_parser() -> argparse.ArgumentParser:
     vg.add_argument("gold", help="folder of <doc_id>.jsonl gold files")
     vg.add_argument("--docs", help="folder of the gold documents (default: GOLD/docs)")
     vg.set_defaults(func=cmd_validate_gold)
+
+    vw = sub.add_parser("view", help="write an HTML page per document, records highlighted")
+    vw.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
+    vw.add_argument("-o", "--output", required=True, help="folder for the pages and index.html")
+    vw.add_argument("--gold", help="folder of gold files: mark misses, extras, wrong events")
+    vw.set_defaults(func=cmd_view)
     return parser
 
 

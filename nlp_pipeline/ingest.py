@@ -12,14 +12,18 @@ monotone and ``raw[start:end]`` is always a faithful highlight.
 
 from __future__ import annotations
 
+import codecs
+import errno
 import html
 import re
+import stat
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+# Suffixes a directory walk picks up; .pdf/.docx/.html/.htm are read by formats.READERS.
+TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".pdf", ".docx", ".html", ".htm")
 
 # File signatures of formats that are not text: refused, never decoded into garbage.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -32,6 +36,26 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x1f\x8b", "a gzip archive"),
     (b"\x7fELF", "an executable"),
     (b"Rar!", "a RAR archive"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16-LE, whose mark it starts with
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Larger files are refused (see read_bytes).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+# Share of the non-ASCII bytes that may be undecodable (replaced by U+FFFD).
+_MAX_BAD_SHARE = 0.01
+_NON_ASCII = bytes(range(0x80, 0x100))
+_ESCAPED = re.compile("[\udc80-\udcff]")  # bytes kept by the surrogateescape handler
+_NOT_BLANK = re.compile(r"[^\s\u200b\ufeff]")
+# Characters outside ASCII, Latin-1, general punctuation, CJK and full-width forms.
+_UNCOMMON = re.compile(
+    "[^\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u3000-\u303f\u3400-\u4dbf"
+    "\u4e00-\u9fff\uff00-\uffef]"
 )
 
 _FULLWIDTH_KEEP = set("，。；：！？（）、“”‘’《》【】")
@@ -99,46 +123,170 @@ class Document:
 def decode_bytes(data: bytes, name: str = "<bytes>") -> tuple[str, str]:
     """Decode a text file's bytes; return ``(text, encoding)`` or raise ``IngestError``.
 
-    UTF-8 (with or without BOM) and UTF-16 with a BOM are recognised by their
-    marks; otherwise the bytes must be valid UTF-8 or, failing that, GB18030
-    (a superset of GBK and GB2312). Binary formats are refused by signature or by
-    NUL bytes.
+    - Binary formats are refused by their signature (PDF, ZIP/DOCX, PNG, …), by
+      NUL bytes or by decoding into control characters; so are empty files and
+      files holding only white space.
+    - A byte order mark decides: UTF-8, UTF-16 or UTF-32 (strict).
+    - UTF-16 without a mark is recognised by its NUL bytes, so only when the text
+      holds some ASCII (line breaks, digits), and only if it decodes cleanly.
+    - Otherwise the bytes must be UTF-8 or GB18030 (a superset of GBK/GB2312);
+      see ``_decode_lines`` for files that mix the two or hold invalid bytes.
+
+    ``name`` is unused; kept for callers that pass the file's name.
     """
-    if not data.strip():
-        raise IngestError("empty file" if not data else "file holds only white space")
+    if not data:
+        raise IngestError("empty file")
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise IngestError(f"binary file: looks like {what}, not text")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _strict(data[3:], "utf-8", name), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _strict(data, "utf-16", name), "utf-16"
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            text = _strict(data[len(bom) :], encoding)
+            break
+    else:
+        text, encoding = _decode_unmarked(data)
+    if not text:
+        raise IngestError("empty file (only a byte order mark)")
+    if not _NOT_BLANK.search(text):
+        raise IngestError("file holds only white space")
+    if _looks_like_garbage(text):
+        raise IngestError(f"binary file: decoded as {encoding} it is not text")
+    return text, encoding
+
+
+def _decode_unmarked(data: bytes) -> tuple[str, str]:
+    found = _utf16_without_bom(data)
+    if found is not None:
+        return found
     if b"\x00" in data[:65536]:
-        raise IngestError("binary file: contains NUL bytes (not UTF-8/GB18030 text)")
+        raise IngestError("binary file: contains NUL bytes (not UTF-8, GB18030 or UTF-16 text)")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise IngestError(
-            f"cannot decode: not valid UTF-8 or GB18030 (bad byte at offset {exc.start})"
-        ) from None
-    if _looks_like_garbage(text):
-        raise IngestError("cannot decode: not valid UTF-8, and as GB18030 it is not text")
-    return text, "gb18030"
+        return _decode_lines(data)
 
 
-def _strict(data: bytes, encoding: str, name: str) -> str:
+def _strict(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise IngestError(f"invalid {encoding} byte at offset {exc.start}") from None
+        raise IngestError(f"invalid {encoding} at byte {exc.start}: {exc.reason}") from None
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without a byte order mark: decodes cleanly into common characters.
+
+    Where both byte orders do, the one that puts the NUL bytes on the high side of
+    more characters wins (ASCII ``a`` is ``61 00`` in UTF-16-LE).
+    """
+    sample = data[:65536]
+    if len(data) % 2 or b"\x00" not in sample:
+        return None
+    nul_high = {"utf-16-le": sample[1::2].count(0), "utf-16-be": sample[0::2].count(0)}
+    best: tuple[float, int, str, str] | None = None
+    for encoding, nuls in nul_high.items():
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        common = 1 - _uncommon_share(text)
+        if common >= 0.9 and (best is None or (common, nuls) > best[:2]):
+            best = (common, nuls, text, encoding)
+    return None if best is None else (best[2], best[3])
+
+
+def _uncommon_share(text: str) -> float:
+    sample = text[:20000]
+    return len(_UNCOMMON.findall(sample)) / len(sample) if sample else 0.0
+
+
+def _decode_lines(data: bytes) -> tuple[str, str]:
+    """Decode bytes that are not all UTF-8, line by line.
+
+    A line valid in only one of UTF-8 and GB18030 takes that one; a line valid in
+    both (ASCII, short lines) takes the encoding most of the file's non-ASCII bytes
+    lean to. A line valid in neither, such as the last line of a
+    download cut off inside a character, is decoded in the encoding it mostly is
+    with its bad bytes replaced by U+FFFD; more than ``_MAX_BAD_SHARE`` of the
+    file's non-ASCII bytes that way and the file is refused.
+    """
+    lines = [_Line(raw) for raw in data.split(b"\n")]
+    utf8_bytes = sum(line.non_ascii for line in lines if line.lean == "utf-8")
+    majority = "utf-8" if utf8_bytes * 2 >= _non_ascii(data) else "gb18030"
+    parts: list[str] = []
+    used: set[str] = set()
+    bad = 0
+    first_bad: int | None = None
+    offset = 0
+    for line in lines:
+        encoding = line.encoding(majority)
+        text, line_bad, where = line.decode(encoding)
+        parts.append(text)
+        used.add(encoding)
+        if line_bad and first_bad is None:
+            first_bad = offset + where
+        bad += line_bad
+        offset += len(line.raw) + 1
+    if bad > max(3, _non_ascii(data) * _MAX_BAD_SHARE):
+        raise IngestError(
+            f"cannot decode: {bad} bytes are neither UTF-8 nor GB18030 text "
+            f"(the first at byte {first_bad})"
+        )
+    label = "+".join(sorted(used))
+    if bad:
+        label += f" ({bad} undecodable bytes replaced by U+FFFD)"
+    return "\n".join(parts), label
+
+
+class _Line:
+    """One line of bytes, what it is valid in and which encoding it leans to."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+        self.non_ascii = _non_ascii(raw)
+        self.utf8_ok = _valid(raw, "utf-8")
+        self.gb_ok = _valid(raw, "gb18030")
+        self.lean = "utf-8" if self.utf8_ok or _mostly_utf8(raw) else "gb18030"
+
+    def encoding(self, majority: str) -> str:
+        return majority if self.utf8_ok and self.gb_ok else self.lean
+
+    def decode(self, encoding: str) -> tuple[str, int, int]:
+        """``(text, bad bytes, offset of the first)``; bad bytes become U+FFFD."""
+        try:
+            return self.raw.decode(encoding), 0, 0
+        except UnicodeDecodeError as exc:
+            where = exc.start
+        bad = _escaped(self.raw.decode(encoding, "surrogateescape"))
+        return self.raw.decode(encoding, "replace"), bad, where
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """More valid UTF-8 multi-byte characters than bad bytes: UTF-8, not GBK, text."""
+    escaped = data.decode("utf-8", "surrogateescape")
+    bad = _escaped(escaped)
+    return len(escaped) - len(escaped.encode("ascii", "ignore")) - bad >= bad
+
+
+def _escaped(text: str) -> int:
+    """How many undecodable bytes the surrogateescape handler kept in ``text``."""
+    return len(text) - len(_ESCAPED.sub("", text))
+
+
+def _valid(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _non_ascii(data: bytes) -> int:
+    return len(data) - len(data.translate(None, _NON_ASCII))
 
 
 def _looks_like_garbage(text: str) -> bool:
-    """GB18030 decodes almost any byte string: reject results full of control or rare chars."""
+    """Decoded binary data: many control or private-use characters (GB18030 decodes much)."""
     sample = text[:20000]
     if not sample:
         return False
@@ -148,20 +296,62 @@ def _looks_like_garbage(text: str) -> bool:
     return bad / len(sample) > 0.01
 
 
-def read_document(path: Path | str) -> Document:
-    """Read and normalize one text file. Raises ``IngestError`` for unusable input."""
+def read_bytes(path: Path | str) -> bytes:
+    """The bytes of a regular file, or ``IngestError`` saying why it cannot be read.
+
+    Files over ``MAX_FILE_BYTES`` are refused: processing needs about a hundred
+    bytes of memory per character, so one huge file could exhaust the machine.
+    """
     path = Path(path)
     try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise IngestError("is a directory") from None
-    except PermissionError:
-        raise IngestError("permission denied") from None
-    except FileNotFoundError:
-        raise IngestError("no such file") from None
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IngestError("is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            raise IngestError("not a regular file (a device, pipe or socket)")
+        if st.st_size > MAX_FILE_BYTES:
+            raise IngestError(_too_large(st.st_size))
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise IngestError(f"cannot read: {exc.strerror or exc}") from None
-    raw, encoding = decode_bytes(data, str(path))
+        raise IngestError(_os_problem(path, exc)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise IngestError(_too_large(len(data)))
+    return data
+
+
+def _too_large(size: int) -> str:
+    return f"file too large: {size:,} bytes (the limit is {MAX_FILE_BYTES:,})"
+
+
+def _os_problem(path: Path, exc: OSError) -> str:
+    """A one-line reason for an ``OSError`` about ``path``."""
+    if exc.errno == errno.ENOENT:
+        return "broken symbolic link" if path.is_symlink() else "no such file or directory"
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.EISDIR:
+        return "is a directory"
+    return f"cannot read: {exc.strerror or exc}"
+
+
+def read_document(path: Path | str) -> Document:
+    """Read and normalize one input file. Raises ``IngestError`` for unusable input."""
+    path = Path(path)
+    return document_from_bytes(read_bytes(path), path)
+
+
+def document_from_bytes(data: bytes, path: Path) -> Document:
+    """A ``Document`` from a file's bytes: PDF/DOCX/HTML by suffix, else decoded text."""
+    from .formats import READERS  # here: formats imports this module
+
+    reader = READERS.get(path.suffix.lower())
+    if reader is not None:
+        raw, encoding = reader(data), path.suffix.lower().lstrip(".")
+    else:
+        raw, encoding = decode_bytes(data, str(path))
     doc = document_from_text(raw, doc_id_for(path))
     doc.path = path
     doc.encoding = encoding
@@ -303,45 +493,54 @@ def iter_input_files(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
     """Expand paths to files, recursively and in sorted order.
 
     Yields ``(path, problem)``: ``problem`` is ``None`` for a file to process, or a
-    one-line reason for a path that cannot be used (missing, a symlink loop).
-    Directories yield their text files (``TEXT_SUFFIXES``); a file named
-    explicitly is always yielded, whatever its suffix.
+    one-line reason for a path that cannot be used (missing, unreadable, a
+    symbolic link loop). Directories yield their files with a ``TEXT_SUFFIXES``
+    suffix; a file named explicitly is always yielded, whatever its suffix. A
+    directory reached a second time (a symbolic link back to an ancestor, or a
+    second link to the same folder) is reported once and not read again.
     """
-    seen_dirs: set[tuple[int, int]] = set()
+    seen: dict[tuple[int, int], Path] = {}
     for path in paths:
-        if path.is_dir():
-            yield from _walk(path, seen_dirs)
-        elif path.exists():
-            yield path, None
-        elif path.is_symlink():
-            yield path, "broken symbolic link"
+        try:
+            st = path.stat()
+        except OSError as exc:
+            yield path, _os_problem(path, exc)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            yield from _walk(path, seen)
         else:
-            yield path, "no such file or directory"
+            yield path, None
 
 
-def _walk(directory: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, str | None]]:
+def _walk(directory: Path, seen: dict[tuple[int, int], Path]) -> Iterator[tuple[Path, str | None]]:
     try:
         st = directory.stat()
     except OSError as exc:
-        yield directory, f"cannot read directory: {exc.strerror or exc}"
+        yield directory, _os_problem(directory, exc)
         return
     key = (st.st_dev, st.st_ino)
-    if key in seen:
-        yield directory, "directory already visited (symbolic link loop?), skipped"
+    first = seen.get(key)
+    if first is not None:
+        if first == directory or first in directory.parents:
+            yield directory, f"symbolic link loop (back to {first}), skipped"
+        else:
+            yield directory, f"same folder as {first}, already read; skipped"
         return
-    seen.add(key)
+    seen[key] = directory
     try:
         entries = sorted(directory.iterdir())
     except OSError as exc:
-        yield directory, f"cannot list directory: {exc.strerror or exc}"
+        yield directory, f"cannot list folder: {_os_problem(directory, exc)}"
         return
     for entry in entries:
+        wanted = entry.suffix.lower() in TEXT_SUFFIXES
         try:
-            is_dir = entry.is_dir()
+            is_dir = stat.S_ISDIR(entry.stat().st_mode)
         except OSError as exc:
-            yield entry, f"cannot read: {exc.strerror or exc}"
+            if wanted:  # a broken or looping link, or no permission
+                yield entry, _os_problem(entry, exc)
             continue
         if is_dir:
             yield from _walk(entry, seen)
-        elif entry.suffix.lower() in TEXT_SUFFIXES:
+        elif wanted:
             yield entry, None
