@@ -4,22 +4,28 @@
 fields alongside (pandas). ``RecordWriter`` streams records to a temporary file
 beside the target and renames it into place only when the run completes, so an
 interrupted run leaves the previous output intact and no partial file under the
-target's name.
+target's name. In resume mode it instead appends to the target document by
+document and keeps a manifest of the documents done (``OUT.manifest``), so a
+killed run can be picked up where it stopped.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import pandas as pd
-
+from .ingest import read_bytes
 from .schema import ActivityRecord
+
+if TYPE_CHECKING:  # pandas is imported on first use: JSONL output never loads it
+    import pandas as pd
 
 FORMATS = ("jsonl", "csv", "parquet")
 
@@ -92,6 +98,8 @@ def record_rows(record: ActivityRecord) -> list[dict[str, Any]]:
 
 def to_dataframe(records: Iterable[ActivityRecord]) -> pd.DataFrame:
     """A pandas DataFrame with one row per quantity (columns: ``COLUMNS``)."""
+    import pandas as pd
+
     rows = [row for rec in records for row in record_rows(rec)]
     frame = pd.DataFrame(rows, columns=COLUMNS)
     for col in ("sentence_start", "sentence_end", "event_start", "event_end", "start", "end"):
@@ -107,12 +115,41 @@ def format_for(path: Path, requested: str | None) -> str:
     return suffix if suffix in FORMATS else "jsonl"
 
 
-class RecordWriter:
-    """Stream records to ``path`` atomically (a temporary file renamed at the end).
+class ResumeError(ValueError):
+    """The output and its resume manifest do not agree; the message says what to do."""
 
-    ``append=True`` (JSONL only) starts from a copy of the existing output, so the
-    records already there are kept, and still replaces the file only at the end.
-    ``path`` ``None`` writes JSONL to ``stream`` (standard output) instead.
+
+def manifest_path(path: Path) -> Path:
+    """The resume manifest kept beside a JSONL output: ``OUT.manifest``."""
+    return path.with_name(path.name + ".manifest")
+
+
+def resume_key(path: Path) -> str:
+    """What ``--resume`` knows an input file by: its doc_id and the SHA-256 of its bytes.
+
+    Raises ``IngestError`` when the file cannot be read.
+    """
+    digest = hashlib.sha256(read_bytes(path)).hexdigest()
+    return f"{path.stem}:{digest}"
+
+
+class RecordWriter:
+    """Stream records to ``path``, never leaving a half-written file behind.
+
+    By default the records go to a temporary file beside ``path`` that replaces
+    it only when the run completes (``os.replace``): an interrupted run leaves the
+    previous output as it was and nothing under its name. ``append=True`` (JSONL
+    only) starts that temporary file from a copy of the existing output, so the
+    records already there are kept. ``path`` ``None`` writes JSONL to ``stream``
+    (standard output) instead. Either way a manifest left beside ``path`` by an
+    earlier ``resume`` run no longer describes it and is removed.
+
+    ``resume=True`` (JSONL only) writes to ``path`` itself, one document at a
+    time, and after each document appends a line to ``manifest_path(path)``: the
+    document's key (see ``resume_key``) and the output's size after it. Opening
+    it again cuts off whatever a killed run wrote after its last manifest line;
+    ``completed`` then holds the keys of the documents already written, which
+    the caller skips.
     """
 
     def __init__(
@@ -121,17 +158,25 @@ class RecordWriter:
         fmt: str = "jsonl",
         append: bool = False,
         stream: IO[str] | None = None,
+        resume: bool = False,
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
         if append and fmt != "jsonl":
             raise ValueError("--append works with JSONL output only")
+        if resume and (fmt != "jsonl" or path is None):
+            raise ValueError("--resume needs JSONL output to a file (-o OUT.jsonl)")
         self.path = path
         self.fmt = fmt
         self.append = append
         self.stream = stream
+        self.resume = resume
+        self.completed: set[str] = set()
         self._tmp: Path | None = None
         self._fh: IO[str] | None = None
+        self._out: IO[bytes] | None = None
+        self._manifest: IO[bytes] | None = None
+        self._committed = 0
         self._parquet: Any = None
         self._csv_header = True
         self.records = 0
@@ -143,25 +188,52 @@ class RecordWriter:
             return self
         directory = self.path.parent if str(self.path.parent) else Path(".")
         directory.mkdir(parents=True, exist_ok=True)
+        if self.resume:
+            self._open_resume()
+            return self
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
         os.close(fd)
         self._tmp = Path(tmp)
         if self.fmt in ("jsonl", "csv"):
-            self._fh = open(self._tmp, "w", encoding="utf-8", newline="")
             if self.append and self.path.exists():
-                with open(self.path, encoding="utf-8") as old:
-                    for line in old:
-                        self._fh.write(line if line.endswith("\n") else line + "\n")
+                _copy_ending_in_newline(self.path, self._tmp)
+            self._fh = open(self._tmp, "a", encoding="utf-8", newline="")
         return self
 
-    def write(self, records: list[ActivityRecord]) -> None:
-        """Write one document's records (call once per document, in order)."""
+    def _open_resume(self) -> None:
+        assert self.path is not None
+        manifest = manifest_path(self.path)
+        entries, manifest_size = _read_manifest(manifest)
+        self._committed = entries[-1][1] if entries else 0
+        size = self.path.stat().st_size if self.path.exists() else 0
+        if size and not manifest.exists():
+            raise ResumeError(
+                f"{self.path} exists but was not written with --resume (no {manifest.name}); "
+                "move it away or run without --resume"
+            )
+        if size < self._committed:
+            raise ResumeError(
+                f"{self.path} is shorter than {manifest.name} says ({size} < "
+                f"{self._committed} bytes); delete {manifest.name} to start over"
+            )
+        self.completed = {key for key, _ in entries}
+        self._out = _open_at(self.path, self._committed)  # drops what a killed run left
+        self._manifest = _open_at(manifest, manifest_size)  # and a torn manifest line
+
+    def write(self, records: list[ActivityRecord], key: str | None = None) -> None:
+        """Write one document's records (call once per document, in order).
+
+        ``key`` (resume mode) marks the document done once its records are on disk.
+        """
         self.records += len(records)
         self.quantities += sum(len(r.quantities) for r in records)
+        if self._out is not None:
+            self._write_resume(records, key)
+            return
         if self.fmt == "jsonl":
             assert self._fh is not None
             for rec in records:
-                self._fh.write(json.dumps(rec.to_dict(), ensure_ascii=False) + "\n")
+                self._fh.write(_json_line(rec))
             return
         frame = to_dataframe(records)
         if self.fmt == "csv":
@@ -170,6 +242,19 @@ class RecordWriter:
             self._csv_header = False
         elif len(frame):
             self._write_parquet(frame)
+
+    def _write_resume(self, records: list[ActivityRecord], key: str | None) -> None:
+        assert self._out is not None and self._manifest is not None
+        if key is None:
+            raise ValueError("resume mode: every document needs its key")
+        self._out.write("".join(_json_line(rec) for rec in records).encode("utf-8"))
+        self._out.flush()
+        os.fsync(self._out.fileno())  # the records are on disk before the manifest says so
+        self._committed = self._out.tell()
+        entry = {"key": key, "records": len(records), "offset": self._committed}
+        self._manifest.write(json.dumps(entry).encode("ascii") + b"\n")
+        self._manifest.flush()
+        self.completed.add(key)
 
     def _write_parquet(self, frame: pd.DataFrame) -> None:
         import pyarrow as pa
@@ -190,23 +275,97 @@ class RecordWriter:
             if self._fh is not None:
                 self._fh.flush()
             return
+        if self._out is not None:
+            self._close_resume()
+            return
+        replaced = False
         try:
-            if self._fh is not None:
-                self._fh.flush()
-                os.fsync(self._fh.fileno())
-                self._fh.close()
-            if self.fmt == "parquet":
-                if self._parquet is None:
-                    import pyarrow.parquet as pq
-
-                    pq.write_table(_arrow_schema().empty_table(), str(self._tmp))
-                else:
-                    self._parquet.close()
-        finally:
+            self._close_temporary()
             if exc_type is None and self._tmp is not None:
+                os.chmod(self._tmp, _new_file_mode(self.path))
                 os.replace(self._tmp, self.path)
-            elif self._tmp is not None and self._tmp.exists():
-                self._tmp.unlink()
+                replaced = True
+                manifest_path(self.path).unlink(missing_ok=True)
+        finally:
+            if not replaced and self._tmp is not None:
+                self._tmp.unlink(missing_ok=True)
+
+    def _close_temporary(self) -> None:
+        if self._fh is not None:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._fh.close()
+        if self.fmt == "parquet":
+            if self._parquet is None:
+                import pyarrow.parquet as pq
+
+                pq.write_table(_arrow_schema().empty_table(), str(self._tmp))
+            else:
+                self._parquet.close()
+
+    def _close_resume(self) -> None:
+        assert self._out is not None and self._manifest is not None
+        try:
+            self._out.truncate(self._committed)  # an interrupted document's records
+        finally:
+            self._out.close()
+            self._manifest.close()
+
+
+def _json_line(record: ActivityRecord) -> str:
+    return json.dumps(record.to_dict(), ensure_ascii=False) + "\n"
+
+
+def _read_manifest(manifest: Path) -> tuple[list[tuple[str, int]], int]:
+    """``(key, offset)`` of each complete manifest line, and their size in bytes.
+
+    Reading stops at a torn or invalid line (a run killed while writing it).
+    """
+    entries: list[tuple[str, int]] = []
+    size = 0
+    try:
+        data = manifest.read_bytes()
+    except FileNotFoundError:
+        return entries, size
+    for line in data.split(b"\n")[:-1]:
+        try:
+            entry = json.loads(line)
+            key, offset = str(entry["key"]), int(entry["offset"])
+        except (ValueError, TypeError, KeyError):
+            break
+        if entries and offset < entries[-1][1]:
+            break
+        entries.append((key, offset))
+        size += len(line) + 1
+    return entries, size
+
+
+def _open_at(path: Path, size: int) -> IO[bytes]:
+    """Open ``path`` for writing (created if missing), cut to ``size`` bytes, at its end."""
+    fh = os.fdopen(os.open(path, os.O_RDWR | os.O_CREAT, 0o666), "r+b")
+    fh.truncate(size)
+    fh.seek(size)
+    return fh
+
+
+def _copy_ending_in_newline(source: Path, target: Path) -> None:
+    shutil.copyfile(source, target)
+    with open(target, "rb+") as fh:
+        size = fh.seek(0, os.SEEK_END)
+        if size:
+            fh.seek(size - 1)
+            if fh.read(1) != b"\n":
+                fh.write(b"\n")
+
+
+def _new_file_mode(path: Path) -> int:
+    """The permissions of the file being replaced, else the default for a new file."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def _arrow_schema() -> Any:

@@ -1,0 +1,400 @@
+"""Benchmark ``nlp-pipeline extract`` against the floor of plain jieba and spaCy tokenization.
+
+Run from the repository (a few minutes at the default 20 MB on 2 cores)::
+
+    python3 benchmarks/bench.py                 # 20 MB, 1 worker and all cores
+    python3 benchmarks/bench.py --mb 5 --workers 1,2 --profile-mb 2
+
+It builds a corpus of at least ``--mb`` megabytes (10^6 bytes of UTF-8) in a temporary
+folder from the bundled reports (``gold/docs/`` and ``benchmarks/corpus/``, plus any
+``--extra`` folder), each copied many times under a new file name so every copy has its
+own doc id. Then, in one run, it measures:
+
+- ``nlp-pipeline extract`` end to end, as a user runs it (a subprocess writing JSONL,
+  wall time including start-up), for each ``--workers`` count: documents/s, MB/s and
+  the peak resident memory of the largest process; the outputs of all counts must be
+  byte-identical;
+- the same with 1 worker on a quarter of the corpus, so peak memory can be compared
+  across batch sizes;
+- the start-up time of ``nlp-pipeline extract`` on one small file (median of 5);
+- the floor, in this process on one core with the same files: ``jieba.lcut`` of each
+  whole text, and a blank spaCy ``zh`` pipeline (jieba segmenter) tokenizing it;
+- with ``--profile-mb``, a cProfile of in-process extraction of that much of the
+  corpus, by pipeline stage.
+
+It prints Markdown tables: throughput with ratios to the jieba floor, and the targets
+with PASS/FAIL. ``--check`` makes the exit status 1 when a target fails. On a machine
+shared with other work, ``--repeat 2`` times every run twice (interleaved) and keeps
+the best, the usual way to see past a neighbour's bursts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import filecmp
+import os
+import pstats
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BASE_SOURCES = (
+    (ROOT / "gold" / "docs", ("*.txt", "*.md")),
+    (ROOT / "benchmarks" / "corpus", ("*.txt",)),
+)
+SMALL_FILE = ROOT / "gold" / "docs" / "lusong-2024-selfeval.txt"
+MB = 1_000_000
+
+# Targets of issue 5.
+MIN_RATIO_TO_JIEBA = 0.5
+MAX_STARTUP_S = 2.0
+MIN_SCALING_1_TO_2 = 1.7
+MAX_MEMORY_GROWTH = 1.15  # peak RSS at the full size over the quarter size
+
+# Stages of the pipeline: (label, file suffix, function name). Cumulative times nest:
+# tokenization includes jieba, assembly includes matching the event of a list title.
+STAGES = (
+    ("read + normalize (ingest)", "nlp_pipeline/ingest.py", "read_document"),
+    ("segment into sentences", "nlp_pipeline/segment.py", "segment"),
+    ("figure matching (quantities)", "nlp_pipeline/quantities.py", "find_quantities"),
+    ("tokenization (spaCy make_doc)", "spacy/language.py", "make_doc"),
+    ("  of which jieba segmentation", "jieba/__init__.py", "cut"),
+    ("event matching", "nlp_pipeline/events.py", "find_events"),
+    ("dates, places, organizers", "nlp_pipeline/annotate.py", "context_component"),
+    ("spaCy spans (char_span)", "nlp_pipeline/annotate.py", "_add_span"),
+    ("assembly into records", "nlp_pipeline/records.py", "assemble"),
+    ("output (JSONL writer)", "nlp_pipeline/io.py", "write"),
+)
+
+
+@dataclass
+class Corpus:
+    root: Path
+    quarter: Path
+    files: list[Path]
+    bytes: int
+    quarter_files: int
+    quarter_bytes: int
+
+
+@dataclass
+class Run:
+    seconds: float
+    max_rss_mb: float
+    returncode: int
+    stderr: str
+
+
+def base_texts(extra: list[Path]) -> list[Path]:
+    """The reports the corpus is made of, in a fixed order."""
+    found: list[Path] = []
+    sources = list(BASE_SOURCES) + [(d, ("*.txt", "*.md")) for d in extra]
+    for folder, globs in sources:
+        for pattern in globs:
+            found.extend(sorted(folder.glob(pattern)))
+    if not found:
+        raise SystemExit("bench: no base texts found under gold/docs or benchmarks/corpus")
+    return found
+
+
+def build_corpus(bases: list[Path], target: int, dest: Path) -> Corpus:
+    """Copy the bases round-robin under new names until ``target`` bytes are written.
+
+    The first quarter of the bytes goes to ``dest/a``, the rest to ``dest/b``, so the
+    CLI reads ``dest/a`` then ``dest/b`` in the order the copies were made.
+    """
+    data = [(p, p.read_bytes()) for p in bases]
+    quarter, rest = dest / "a", dest / "b"
+    quarter.mkdir(parents=True)
+    rest.mkdir()
+    files: list[Path] = []
+    total = quarter_bytes = quarter_files = copy = 0
+    while total < target:
+        for path, content in data:
+            folder = quarter if total < target // 4 else rest
+            out = folder / f"{path.stem}-c{copy:05d}{path.suffix}"
+            out.write_bytes(content)
+            files.append(out)
+            total += len(content)
+            if folder is quarter:
+                quarter_bytes += len(content)
+                quarter_files += 1
+        copy += 1
+    return Corpus(dest, quarter, files, total, quarter_files, quarter_bytes)
+
+
+def cli_command() -> list[str]:
+    """``nlp-pipeline`` as installed beside this Python, else the module through it."""
+    script = Path(sys.executable).parent / "nlp-pipeline"
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from nlp_pipeline.cli import main; sys.exit(main())"]
+
+
+def run_cli(args: list[str], scratch: Path) -> Run:
+    """Run the CLI; wall time and the peak RSS of its largest process (os.wait4)."""
+    err_path = scratch / "stderr.txt"
+    with open(err_path, "w", encoding="utf-8") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cli_command() + args, stdout=subprocess.DEVNULL, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    # Linux reports ru_maxrss in KiB: the largest of the process and its reaped children.
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, err_path.read_text("utf-8"))
+
+
+def checked(run: Run, what: str) -> Run:
+    if run.returncode != 0:
+        raise SystemExit(f"bench: {what} failed (exit {run.returncode}):\n{run.stderr}")
+    return run
+
+
+def time_floor(files: list[Path], segment: Callable[[str], object]) -> float:
+    """Seconds to read and segment every file, one after another."""
+    started = time.perf_counter()
+    for path in files:
+        segment(path.read_text(encoding="utf-8"))
+    return time.perf_counter() - started
+
+
+def floors(files: list[Path], repeat: int) -> dict[str, float]:
+    """Best of ``repeat`` times of each floor."""
+    import jieba
+    import spacy
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    return {
+        "jieba": min(time_floor(files, jieba.lcut) for _ in range(repeat)),
+        "spacy": min(time_floor(files, nlp.make_doc) for _ in range(repeat)),
+    }
+
+
+@dataclass
+class Profile:
+    documents: int
+    bytes: int
+    seconds: float
+    stages: list[tuple[str, float | None]]
+    hottest: list[tuple[str, int, float]]
+
+
+def profile_stages(files: list[Path], limit: int, scratch: Path) -> Profile:
+    """cProfile in-process extraction (as the CLI does it) of about ``limit`` bytes."""
+    from nlp_pipeline.io import RecordWriter
+    from nlp_pipeline.parallel import extract_files, warm_up
+
+    sample: list[Path] = []
+    size = 0
+    for path in files:
+        if size >= limit:
+            break
+        sample.append(path)
+        size += path.stat().st_size
+    warm_up()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    with RecordWriter(scratch / "profile.jsonl", "jsonl") as writer:
+        for _, records, _ in extract_files(sample, workers=1):
+            writer.write(records)
+    profiler.disable()
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    stages: list[tuple[str, float | None]] = []
+    for label, suffix, name in STAGES:
+        cumulative = [
+            entry[3]
+            for (filename, _, func), entry in stats.items()
+            if func == name and filename.replace(os.sep, "/").endswith(suffix)
+        ]
+        stages.append((label, max(cumulative) if cumulative else None))
+    hot = sorted(stats.items(), key=lambda item: item[1][2], reverse=True)[:12]
+    return Profile(
+        documents=len(sample),
+        bytes=size,
+        seconds=sum(entry[2] for entry in stats.values()),
+        stages=stages,
+        hottest=[(f"{Path(f).name}:{line} {func}", e[1], e[2]) for (f, line, func), e in hot],
+    )
+
+
+def profile_lines(profile: Profile) -> list[str]:
+    total = profile.seconds
+    lines = [
+        f"Profile (cProfile, in-process, 1 worker, {profile.documents} documents, "
+        f"{profile.bytes / MB:.1f} MB, {total:.1f} s under the profiler; stages nest, "
+        "so the shares do not add up):",
+        "",
+        "| stage | cumulative s | share |",
+        "|---|---:|---:|",
+    ]
+    for label, seconds in profile.stages:
+        if seconds is None:
+            lines.append(f"| {label} | n/a | |")
+        else:
+            lines.append(f"| {label} | {seconds:.2f} | {seconds / total:.0%} |")
+    lines += ["", "| hottest functions (own time) | calls | s |", "|---|---:|---:|"]
+    lines += [f"| `{name}` | {calls} | {seconds:.2f} |" for name, calls, seconds in profile.hottest]
+    return lines
+
+
+def extract(target: Path, out: Path, workers: int, scratch: Path) -> Run:
+    """``nlp-pipeline extract TARGET -o OUT --workers N``, checked."""
+    args = ["extract", str(target), "-o", str(out), "--no-progress", "--workers", str(workers)]
+    return checked(run_cli(args, scratch), f"extract {target} --workers {workers}")
+
+
+def table_row(
+    label: str, files: int, size: int, seconds: float, floor_rate: float, rss: float | None
+) -> str:
+    """``| run | s | docs/s | MB/s | ratio to jieba | peak RSS |``"""
+    rate = size / seconds
+    rss_text = "" if rss is None else f"{rss:.0f}"
+    return (
+        f"| {label} | {seconds:.1f} | {files / seconds:.1f} | {rate / MB:.3f} | "
+        f"{rate / floor_rate:.2f} | {rss_text} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--mb", type=float, default=20.0, help="corpus size in MB (default 20)")
+    parser.add_argument(
+        "--workers",
+        help="comma-separated worker counts to run (default: 1 and all cores)",
+    )
+    parser.add_argument(
+        "--extra", action="append", type=Path, default=[], help="another folder of base texts"
+    )
+    parser.add_argument(
+        "--profile-mb", type=float, default=0.0, help="also profile this many MB in-process"
+    )
+    parser.add_argument("--keep", type=Path, help="build the corpus here and keep it")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="time each run this many times, keep the best"
+    )
+    parser.add_argument("--check", action="store_true", help="exit 1 when a target fails")
+    args = parser.parse_args(argv)
+
+    from nlp_pipeline.parallel import default_workers
+
+    cores = default_workers()
+    counts = (
+        sorted({int(w) for w in args.workers.split(",")}) if args.workers else sorted({1, cores})
+    )
+    if counts[0] != 1:
+        counts.insert(0, 1)
+    scratch = Path(tempfile.mkdtemp(prefix="nlp-bench-"))
+    corpus_dir = args.keep or scratch / "corpus"
+    if args.keep and args.keep.exists():
+        raise SystemExit(f"bench: {args.keep} already exists")
+    try:
+        return run(args, counts, cores, scratch, corpus_dir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run(
+    args: argparse.Namespace, counts: list[int], cores: int, scratch: Path, corpus_dir: Path
+) -> int:
+    bases = base_texts(args.extra)
+    corpus = build_corpus(bases, int(args.mb * MB), corpus_dir)
+    n_files, size = len(corpus.files), corpus.bytes
+    log = f"corpus: {n_files} files, {size / MB:.1f} MB from {len(bases)} reports; {cores} cores"
+    print(log, file=sys.stderr)
+
+    runs: dict[int, Run] = {}
+    quarters: list[Run] = []
+    for _ in range(args.repeat):  # interleaved, best of: a noisy neighbour hits one run
+        for count in counts:
+            r = extract(corpus.root, scratch / f"out-{count}.jsonl", count, scratch)
+            print(f"extract --workers {count}: {r.seconds:.1f}s", file=sys.stderr)
+            if count not in runs or r.seconds < runs[count].seconds:
+                runs[count] = r
+        quarters.append(extract(corpus.quarter, scratch / "out-quarter.jsonl", 1, scratch))
+    quarter = min(quarters, key=lambda r: r.seconds)
+    reference = scratch / "out-1.jsonl"
+    identical = all(
+        filecmp.cmp(reference, scratch / f"out-{c}.jsonl", shallow=False) for c in counts
+    )
+    with open(reference, encoding="utf-8") as fh:
+        n_records = sum(1 for _ in fh)
+
+    small = ["extract", str(SMALL_FILE), "-o", str(scratch / "small.jsonl"), "--no-progress"]
+    startups = [checked(run_cli(small, scratch), "start-up run").seconds for _ in range(5)]
+    startup = statistics.median(startups)
+
+    print("floor: jieba and spaCy tokenization in this process", file=sys.stderr)
+    floor = floors(corpus.files, args.repeat)
+    jieba_rate = size / floor["jieba"]
+
+    lines = [
+        f"Corpus: {n_files} documents, {size / MB:.1f} MB of UTF-8, {n_records} records; "
+        f"{cores} cores; Python {sys.version.split()[0]}.",
+        "",
+        "| run | s | docs/s | MB/s | ratio to jieba | peak RSS (MB) |",
+        "|---|---:|---:|---:|---:|---:|",
+        table_row(
+            "`jieba.lcut` (the floor, 1 core)", n_files, size, floor["jieba"], jieba_rate, None
+        ),
+        table_row(
+            "spaCy blank `zh` + jieba, 1 core", n_files, size, floor["spacy"], jieba_rate, None
+        ),
+    ]
+    for count, r in runs.items():
+        label = f"`extract --workers {count}`"
+        lines.append(table_row(label, n_files, size, r.seconds, jieba_rate, r.max_rss_mb))
+    label = f"`extract --workers 1`, a quarter ({corpus.quarter_bytes / MB:.1f} MB)"
+    lines.append(
+        table_row(
+            label,
+            corpus.quarter_files,
+            corpus.quarter_bytes,
+            quarter.seconds,
+            jieba_rate,
+            quarter.max_rss_mb,
+        )
+    )
+    small_kb = SMALL_FILE.stat().st_size // 1000
+    lines += [
+        "",
+        f"Start-up, `nlp-pipeline extract` of one {small_kb} kB file: {startup:.2f} s "
+        f"(median of {', '.join(f'{s:.2f}' for s in startups)}).",
+    ]
+
+    ratio = size / runs[1].seconds / jieba_rate
+    growth = runs[1].max_rss_mb / quarter.max_rss_mb
+    targets = [
+        ("throughput, 1 worker, >= 0.5x jieba", f"{ratio:.2f}x", ratio >= MIN_RATIO_TO_JIEBA),
+        ("peak RSS, full / quarter corpus", f"{growth:.2f}x", growth <= MAX_MEMORY_GROWTH),
+        ("start-up of one small file < 2 s", f"{startup:.2f} s", startup < MAX_STARTUP_S),
+        ("output identical for every --workers", "yes" if identical else "NO", identical),
+    ]
+    if 2 in runs:
+        scaling = runs[1].seconds / runs[2].seconds
+        ok = scaling >= MIN_SCALING_1_TO_2
+        targets.append(("scaling 1 -> 2 workers >= 1.7x", f"{scaling:.2f}x", ok))
+    lines += ["", "| target | measured | |", "|---|---:|---|"]
+    lines += [f"| {name} | {value} | {'PASS' if ok else 'FAIL'} |" for name, value, ok in targets]
+
+    if args.profile_mb > 0:
+        profile = profile_stages(corpus.files, int(args.profile_mb * MB), scratch)
+        lines += [""] + profile_lines(profile)
+
+    print("\n".join(lines))
+    if args.keep:
+        print(f"corpus kept in {args.keep}", file=sys.stderr)
+    return 1 if args.check and not all(ok for _, _, ok in targets) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

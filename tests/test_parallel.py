@@ -1,0 +1,62 @@
+"""``extract --workers N``: the same output, in the same order, as one process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlp_pipeline.cli import main, process_file
+from nlp_pipeline.parallel import default_workers, extract_files
+
+GOLD_DOCS = sorted((Path(__file__).resolve().parent.parent / "gold" / "docs").iterdir())
+
+
+def _extract(tmp_path: Path, name: str, *args: str) -> bytes:
+    out = tmp_path / name
+    code = main(["extract", *map(str, GOLD_DOCS), "-o", str(out), "--no-progress", *args])
+    assert code == 0
+    return out.read_bytes()
+
+
+def test_two_workers_write_what_one_writes(tmp_path: Path) -> None:
+    one = _extract(tmp_path, "one.jsonl", "--workers", "1")
+    two = _extract(tmp_path, "two.jsonl", "--workers", "2")
+    assert one.count(b"\n") > 100
+    assert two == one
+
+
+def test_results_keep_input_order_and_errors(tmp_path: Path) -> None:
+    empty = tmp_path / "empty-2024.txt"
+    empty.write_text("", encoding="utf-8")
+    files = [GOLD_DOCS[0], empty, *GOLD_DOCS[1:]]
+    results = list(extract_files(files, workers=2))
+    assert [path for path, _, _ in results] == files
+    _, records, error = results[1]
+    assert records == [] and error == process_file(empty)[1] == "empty file"
+    for path, records, error in results[:1] + results[2:]:
+        assert error is None
+        assert [r.to_dict() for r in records] == [r.to_dict() for r in process_file(path)[0]]
+
+
+def test_cli_reports_a_failed_file_as_path_and_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    code = main(["extract", str(GOLD_DOCS[0]), str(empty), "-o", str(out), "--workers", "2"])
+    assert code == 1
+    assert f"{empty}: empty file" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8").count("\n") > 0
+
+
+def test_workers_must_be_positive(tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    assert main(["extract", str(GOLD_DOCS[0]), "-o", str(out), "--workers", "0"]) == 2
+    assert not out.exists()
+
+
+def test_default_is_every_core() -> None:
+    assert default_workers() >= 1
+    assert list(extract_files([], workers=None)) == []
