@@ -43,7 +43,13 @@ from pathlib import Path
 from typing import Any
 
 from nlp_pipeline import extract_file
-from nlp_pipeline.evaluate import find_document, load_gold_dir, read_raw, values_equal
+from nlp_pipeline.evaluate import (
+    find_document,
+    greedy_pairs,
+    load_gold_dir,
+    read_raw,
+    values_equal,
+)
 from nlp_pipeline.schema import ActivityRecord
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,22 +124,6 @@ def _reading_order(items: Iterable[Money]) -> list[Money]:
     return sorted(items, key=lambda m: (m.start, m.end))
 
 
-def pair(
-    gold: Sequence[Money], pred: Sequence[Money], match: Callable[[Money, Money], bool]
-) -> list[tuple[int, int]]:
-    """Pair one to one, as the project's scorer does: each gold item in order takes the
-    first unused prediction that matches."""
-    used = [False] * len(pred)
-    pairs: list[tuple[int, int]] = []
-    for g, g_item in enumerate(gold):
-        for p, p_item in enumerate(pred):
-            if not used[p] and match(g_item, p_item):
-                used[p] = True
-                pairs.append((g, p))
-                break
-    return pairs
-
-
 def _same_amount(g: Money, p: Money) -> bool:
     return values_equal(g.value, p.value) and g.overlaps(p)
 
@@ -151,12 +141,14 @@ def score_money(gold: Iterable[Money], pred: Iterable[Money]) -> MoneyScore:
     """
     g_items, p_items = _reading_order(gold), _reading_order(pred)
     score = MoneyScore(gold=len(g_items), pred=len(p_items))
-    matched = pair(g_items, p_items, _same_amount)
+    matched = greedy_pairs(g_items, p_items, _same_amount)
     g_rest = sorted(set(range(len(g_items))) - {g for g, _ in matched})
     p_rest = sorted(set(range(len(p_items))) - {p for _, p in matched})
     near = [
         (g_rest[i], p_rest[j])
-        for i, j in pair([g_items[g] for g in g_rest], [p_items[p] for p in p_rest], _overlapping)
+        for i, j in greedy_pairs(
+            [g_items[g] for g in g_rest], [p_items[p] for p in p_rest], _overlapping
+        )
     ]
     near_g, near_p = {g for g, _ in near}, {p for _, p in near}
     score.tp = len(matched)

@@ -2,7 +2,9 @@
 
 Exit codes: 0 when everything succeeded; 1 when some input files (or gold
 files) failed, each reported on stderr as ``path: what is wrong``; 2 for a
-usage error. ``--debug`` adds tracebacks for unexpected errors.
+usage error (bad options, a malformed pattern file, an output ``--resume``
+cannot continue); 130 and 143 when stopped by Ctrl-C or SIGTERM. ``--debug``
+adds tracebacks for unexpected errors.
 """
 
 from __future__ import annotations
@@ -160,12 +162,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
                 writer.write(records, keys.get(path))
                 done += 1
     except (KeyboardInterrupt, Interrupted) as exc:
-        kept = "finished files kept, rerun with --resume" if args.resume else "output unchanged"
+        if args.resume:
+            kept = "finished files kept, rerun with --resume to go on"
+        else:
+            kept = "previous output unchanged" if out else "records so far are on stdout"
         print(f"nlp-pipeline: interrupted ({exc or 'Ctrl-C'}); {kept}", file=sys.stderr)
         return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
     except ResumeError as exc:
         print(f"nlp-pipeline: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except PatternError:
+        raise  # main() reports it: a usage error
     except (OSError, ValueError) as exc:
         print(f"nlp-pipeline: error: cannot write {out}: {exc}", file=sys.stderr)
         return EXIT_FAILURES

@@ -425,7 +425,7 @@ def _quantities_match(g_item: _QItem, p_item: _QItem) -> bool:
     return g.kind == p.kind and values_equal(g.value, p.value) and g.overlaps(p)
 
 
-def _greedy_pairs(
+def greedy_pairs(
     gold: Sequence[_T], pred: Sequence[_T], match: Callable[[_T, _T], bool]
 ) -> list[tuple[int, int]]:
     """Pair indices one to one: each gold item in order takes the first unused match."""
@@ -442,7 +442,7 @@ def _greedy_pairs(
 
 def _align(gold: list[ActivityRecord], pred: list[ActivityRecord]) -> _DocAlignment:
     g_items, p_items = _flatten(gold), _flatten(pred)
-    pairs = _greedy_pairs(g_items, p_items, _quantities_match)
+    pairs = greedy_pairs(g_items, p_items, _quantities_match)
     return _DocAlignment(g_items, p_items, pairs)
 
 
@@ -544,8 +544,8 @@ def evaluate(
         for counts in (event, event_untyped):
             counts.gold += len(g_events)
             counts.pred += len(p_events)
-        event.tp += len(_greedy_pairs(g_events, p_events, _events_match_typed))
-        untyped_pairs = _greedy_pairs(g_events, p_events, _events_match)
+        event.tp += len(greedy_pairs(g_events, p_events, _events_match_typed))
+        untyped_pairs = greedy_pairs(g_events, p_events, _events_match)
         event_untyped.tp += len(untyped_pairs)
         for g, p in untyped_pairs:
             ge, pe = g_events[g], p_events[p]

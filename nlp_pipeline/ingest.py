@@ -203,12 +203,13 @@ def _uncommon_share(text: str) -> float:
 def _decode_lines(data: bytes) -> tuple[str, str]:
     """Decode bytes that are not all UTF-8, line by line.
 
-    A line valid in only one of UTF-8 and GB18030 takes that one; a line valid in
-    both (ASCII, short lines) takes the encoding most of the file's non-ASCII bytes
-    lean to. A line valid in neither, such as the last line of a
-    download cut off inside a character, is decoded in the encoding it mostly is
-    with its bad bytes replaced by U+FFFD; more than ``_MAX_BAD_SHARE`` of the
-    file's non-ASCII bytes that way and the file is refused.
+    A line valid in only one of UTF-8 and GB18030 takes that one. A line valid in
+    both (ASCII, short lines), or with at most one character's worth of non-ASCII
+    bytes, takes the encoding most of the file's non-ASCII bytes lean to. A line
+    valid in neither, such as the last line of a download cut off inside a
+    character, is decoded in the encoding it mostly is with its bad bytes replaced
+    by U+FFFD; more than ``_MAX_BAD_SHARE`` of the file's non-ASCII bytes that way
+    and the file is refused.
     """
     lines = [_Line(raw) for raw in data.split(b"\n")]
     utf8_bytes = sum(line.non_ascii for line in lines if line.lean == "utf-8")
@@ -249,7 +250,10 @@ class _Line:
         self.lean = "utf-8" if self.utf8_ok or _mostly_utf8(raw) else "gb18030"
 
     def encoding(self, majority: str) -> str:
-        return majority if self.utf8_ok and self.gb_ok else self.lean
+        # Valid in both, or too few non-ASCII bytes to tell (one cut-off character).
+        if (self.utf8_ok and self.gb_ok) or self.non_ascii <= 3:
+            return majority
+        return self.lean
 
     def decode(self, encoding: str) -> tuple[str, int, int]:
         """``(text, bad bytes, offset of the first)``; bad bytes become U+FFFD."""
@@ -393,52 +397,62 @@ def _fullwidth(ch: str) -> str:
     return ch
 
 
-def _is_digit(ch: str) -> bool:
-    return "0" <= ch <= "9"
-
-
 def _is_ascii_letter(ch: str) -> bool:
     return ("a" <= ch <= "z") or ("A" <= ch <= "Z")
 
 
-class _Builder:
-    """Accumulates normalized characters with their raw spans."""
+# Everything normalize changes; the text between two matches is copied as it is.
+_CHANGES = re.compile(
+    _TAG.pattern
+    + "|"
+    + _ENTITY.pattern
+    + r"|\*\*|__|\r|(?P<spaces>["
+    + _SPACES
+    + r"]+)|(?P<wide>[\uff01-\uff5e])"
+)
 
-    def __init__(self, size_hint: int) -> None:
-        self.chars: list[str] = []
+
+class _Builder:
+    """Accumulates normalized text with, per character, the raw span it came from."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
         self.starts = array("q")
         self.ends = array("q")
+        self.last = "\n"
+
+    def copy(self, raw: str, start: int, end: int) -> None:
+        """Copy ``raw[start:end]`` unchanged (one raw character per character)."""
+        if end > start:
+            self.parts.append(raw[start:end])
+            self.starts.extend(range(start, end))
+            self.ends.extend(range(start + 1, end + 1))
+            self.last = raw[end - 1]
 
     def add(self, ch: str, start: int, end: int) -> None:
-        self.chars.append(ch)
+        """One normalized character standing for ``raw[start:end]``."""
+        self.parts.append(ch)
         self.starts.append(start)
         self.ends.append(end)
-
-    def last(self) -> str:
-        return self.chars[-1] if self.chars else "\n"
+        self.last = ch
 
     def build(self) -> MappedText:
-        return MappedText("".join(self.chars), self.starts, self.ends)
+        return MappedText("".join(self.parts), self.starts, self.ends)
 
 
-def _markup_runs(raw: str) -> Iterator[tuple[int, int, str | None]]:
-    """Yield ``(start, end, replacement)`` for HTML tags, entities and Markdown emphasis."""
-    pattern = re.compile(_TAG.pattern + "|" + _ENTITY.pattern + r"|\*\*|__")
-    for m in pattern.finditer(raw):
-        token = m.group(0)
-        if token in ("**", "__"):
-            yield m.start(), m.end(), None
-        elif token.startswith("&"):
-            decoded = html.unescape(token)
-            yield m.start(), m.end(), decoded if len(decoded) == 1 else None
-        else:
-            name = (m.group(2) or "").lower()
-            if name in _CELL_TAGS:
-                yield m.start(), m.end(), "\t" if not m.group(1) else None
-            elif name in _BLOCK_TAGS:
-                yield m.start(), m.end(), "\n"
-            else:
-                yield m.start(), m.end(), None
+def _markup(token: str, closing: bool, name: str) -> str | None:
+    """What an HTML tag, entity or Markdown mark becomes: one character, or None."""
+    if token in ("**", "__"):
+        return None
+    if token.startswith("&"):
+        decoded = html.unescape(token)
+        return decoded if len(decoded) == 1 else None
+    name = name.lower()
+    if name in _CELL_TAGS:
+        return None if closing else "\t"
+    if name in _BLOCK_TAGS:
+        return "\n"
+    return None
 
 
 def normalize(raw: str) -> MappedText:
@@ -451,41 +465,27 @@ def normalize(raw: str) -> MappedText:
     - ``\\r`` is dropped; spaces are removed except between two Latin letters, so
       ``414.89 万元`` reads ``414.89万元`` and ``2024 年`` reads ``2024年``.
 
-    Line breaks are kept: joining PDF-wrapped lines is the segmenter's job.
+    Line breaks are kept: joining PDF-wrapped lines is the segmenter's job. Runs
+    of unchanged text are copied whole, so the cost is linear and small.
     """
-    b = _Builder(len(raw))
-    runs = _markup_runs(raw)
-    next_run = next(runs, None)
-    pending_space: tuple[int, int] | None = None
-    i = 0
-    n = len(raw)
-    while i < n:
-        if next_run is not None and next_run[0] == i:
-            start, end, repl = next_run
-            next_run = next(runs, None)
-            if repl is not None:
-                if repl in _SPACES:
-                    pending_space = pending_space or (start, end)
-                else:
-                    pending_space = None
-                    b.add(repl, start, end)
-            i = end
-            continue
-        ch = raw[i]
-        if ch == "\r":
-            i += 1
-            continue
-        if ch in _SPACES:
-            pending_space = pending_space or (i, i + 1)
-            i += 1
-            continue
-        ch = _fullwidth(ch)
-        if pending_space is not None:
-            if _is_ascii_letter(b.last()) and _is_ascii_letter(ch):
-                b.add(" ", *pending_space)
-            pending_space = None
-        b.add(ch, i, i + 1)
-        i += 1
+    b = _Builder()
+    pos = 0
+    for m in _CHANGES.finditer(raw):
+        start, end = m.span()
+        b.copy(raw, pos, start)
+        pos = end
+        token = m.group(0)
+        if m.group("wide") is not None:
+            b.add(_fullwidth(token), start, end)
+        elif m.group("spaces") is not None:
+            following = _fullwidth(raw[end]) if end < len(raw) else ""
+            if _is_ascii_letter(b.last) and _is_ascii_letter(following):
+                b.add(" ", start, end)
+        elif token != "\r":
+            repl = _markup(token, bool(m.group(1)), m.group(2) or "")
+            if repl is not None and repl not in _SPACES:
+                b.add(repl, start, end)
+    b.copy(raw, pos, len(raw))
     return b.build()
 
 

@@ -101,13 +101,11 @@ def _parse_chinese(text: str, r: NumberRules) -> float | None:
         elif ch in r.large_units:
             unit = r.large_units[ch]
             section += digit or 0
-            if section == 0:
-                section = 1
             if unit > 10000 and total:
-                # 亿 after 万 (万亿) multiplies what came before.
+                # 亿 after 万 (一万亿, 三千万亿) multiplies all that came before.
                 total = (total + section) * unit
             else:
-                total += section * unit
+                total += (section or 1) * unit
             section = 0
             digit = None
     section += digit or 0

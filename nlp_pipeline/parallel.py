@@ -4,7 +4,7 @@
 in the order given, exactly as ``cli.process_file`` would one after another: the
 record ids, their order and the per-file error messages do not depend on the
 number of workers. ``workers=1`` runs in this process; more start a
-``multiprocessing`` pool whose workers each build the spaCy/jieba pipeline once.
+process pool whose workers each build the spaCy/jieba pipeline once.
 At most a few files per worker are in flight, so memory stays flat however many
 files there are: each file's records go to the writer as soon as they are ready.
 
@@ -17,14 +17,17 @@ from __future__ import annotations
 
 import marshal
 import multiprocessing
-import multiprocessing.pool
+import multiprocessing.context
 import os
 import signal
 import sys
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator
-from multiprocessing.pool import AsyncResult
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from itertools import islice
 from pathlib import Path
 
 from .annotate import build_nlp
@@ -35,6 +38,10 @@ from .schema import ActivityRecord
 IN_FLIGHT_PER_WORKER = 4
 
 Result = tuple[Path, list[ActivityRecord], str | None]
+# process_file's arguments after the path: debug, save_text, timeout.
+Options = tuple[bool, Path | None, float | None]
+
+WORKER_DIED = "the worker process died while processing this file (killed? out of memory?)"
 
 
 def default_workers() -> int:
@@ -113,40 +120,63 @@ def extract_files(
     The pool (if any) starts at the call, before the results are iterated.
     ``debug``, ``save_text`` and ``timeout`` (seconds per file, in the process that
     works on it) are passed on to ``cli.process_file``. ``PatternError``
-    (a broken rule file) propagates, as it does in one process.
+    (a broken rule file) propagates, as it does in one process. A file whose worker
+    process dies (killed, out of memory) fails with ``WORKER_DIED``; the others
+    in flight at that moment are run again, one at a time, to find which it was.
     """
     files = list(files)
+    options: Options = (debug, save_text, timeout)
     count = default_workers() if workers is None else workers
     count = max(1, min(count, len(files)))
     if count == 1:
         warm_up()
-        return (_work(path, debug, save_text, timeout) for path in files)
+        return (_work(path, *options) for path in files)
     context = _context()
     if context.get_start_method() == "fork":
         warm_up()  # once, shared by the forked workers
-    pool = context.Pool(count, initializer=_init_worker)
-    return _ordered(pool, files, count * IN_FLIGHT_PER_WORKER, (debug, save_text, timeout))
+    make_pool = partial(ProcessPoolExecutor, mp_context=context, initializer=_init_worker)
+    return _ordered(make_pool, count, files, options)
 
 
 def _ordered(
-    pool: multiprocessing.pool.Pool,
+    make_pool: Callable[[int], ProcessPoolExecutor],
+    count: int,
     files: list[Path],
-    window: int,
-    options: tuple[bool, Path | None, float | None],
+    options: Options,
 ) -> Iterator[Result]:
+    window = count * IN_FLIGHT_PER_WORKER
+    queued = iter(files)
+    pending: deque[tuple[Path, Future[Result]]] = deque()
+    pool = make_pool(count)
     finished = False
     try:
-        pending: deque[AsyncResult[Result]] = deque()
-        for path in files:
-            pending.append(pool.apply_async(_work, (path, *options)))
-            if len(pending) >= window:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
+        while True:
+            for path in islice(queued, window - len(pending)):
+                pending.append((path, pool.submit(_work, path, *options)))
+            if not pending:
+                break
+            path, future = pending.popleft()
+            try:
+                result = future.result()
+            except BrokenProcessPool:
+                suspects = [path, *(p for p, _ in pending)]
+                pending.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                for suspect in suspects:
+                    yield _alone(make_pool, suspect, options)
+                pool = make_pool(count)
+                continue
+            yield result
         finished = True
     finally:
-        if finished:
-            pool.close()
-        else:
-            pool.terminate()
-        pool.join()
+        # After an error or Ctrl-C, files already running finish (within --timeout).
+        pool.shutdown(wait=finished, cancel_futures=True)
+
+
+def _alone(make_pool: Callable[[int], ProcessPoolExecutor], path: Path, options: Options) -> Result:
+    """Run one file in a pool of its own: a crash there is this file's."""
+    with make_pool(1) as pool:
+        try:
+            return pool.submit(_work, path, *options).result()
+        except BrokenProcessPool:
+            return path, [], WORKER_DIED

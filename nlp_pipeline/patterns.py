@@ -44,6 +44,10 @@ def load(name: str) -> dict[str, Any]:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        context = getattr(exc, "context", None)
+        start = getattr(exc, "context_mark", None)
+        if context and start is not None and mark is not None and start.line != mark.line:
+            problem += f" ({context} at line {start.line + 1})"
         raise PatternError(f"{where}: invalid YAML: {problem}") from None
     if not isinstance(data, dict):
         raise PatternError(f"{path}: expected a mapping at the top level")
@@ -54,9 +58,7 @@ def require(data: dict[str, Any], key: str, kind: type, name: str) -> Any:
     """Fetch ``data[key]`` and check its type, or raise ``PatternError`` naming the file."""
     value = data.get(key)
     if not isinstance(value, kind):
-        raise PatternError(
-            f"{patterns_dir() / (name + '.yaml')}: '{key}' must be a {kind.__name__}"
-        )
+        raise PatternError(f"{_where(name, key)}: '{key}' must be a {kind.__name__}")
     return value
 
 
@@ -66,8 +68,33 @@ def compile_regex(pattern: str, name: str, key: str) -> regex.Pattern[str]:
         return regex.compile(pattern)
     except regex.error as exc:
         raise PatternError(
-            f"{patterns_dir() / (name + '.yaml')}: '{key}': bad regular expression: {exc}"
+            f"{_where(name, pattern, key.split('.')[0])}: '{key}': bad regular expression: {exc}"
         ) from None
+
+
+def _where(name: str, *values: str) -> str:
+    """``path:line`` of the first of ``values`` written in ``patterns/<name>.yaml`` as a
+    key or a value; just ``path`` if none is (or the file no longer parses)."""
+    path = patterns_dir() / f"{name}.yaml"
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return str(path)
+    lines: dict[str, int] = {}
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            line = node.start_mark.line + 1
+            lines[node.value] = min(line, lines.get(node.value, line))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+    for value in values:
+        if value in lines:
+            return f"{path}:{lines[value]}"
+    return str(path)
 
 
 def alternation(words: list[str]) -> str:
