@@ -44,7 +44,7 @@ def quantity_component(doc: Doc) -> Doc:
     doc.spans["quantities"] = []
     found = doc.user_data.get("quantities")
     if found is None:
-        found = quantities.find_quantities(doc.text)
+        found = quantities.find_quantities(doc.user_data.get("text") or doc.text)
     for q in found:
         _add_span(doc, "quantities", q.start, q.end, q.kind, q)
     return doc
@@ -63,7 +63,7 @@ def event_component(doc: Doc) -> Doc:
 def context_component(doc: Doc) -> Doc:
     for key in ("dates", "locations", "organizers"):
         doc.spans[key] = []
-    text = doc.text
+    text = doc.user_data.get("text") or doc.text
     for d in events.find_dates(text, doc.user_data.get("year")):
         _add_span(doc, "dates", d.start, d.end, "DATE", d)
     for loc in events.find_locations(text):
@@ -111,6 +111,7 @@ def annotate(text: str, year: int | None, found: list[quantities.QuantityMatch])
     """Run the pipeline on one sentence whose figures ``found`` are already known."""
     nlp = build_nlp()
     doc = nlp.make_doc(text)
+    doc.user_data["text"] = text
     doc.user_data["year"] = year
     doc.user_data["quantities"] = found
     for _, proc in nlp.pipeline:

@@ -10,6 +10,7 @@ comes from ``patterns/events.yaml``; every span is an index into the text given.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -119,9 +120,11 @@ def _is_punct(token_text: str) -> bool:
 def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[EventMatch]:
     """Event phrases of a tokenized sentence; ``blocked`` spans (figures) bound them."""
     r = rules()
-    text = doc.text
+    text = doc.user_data.get("text") or doc.text  # Doc.text is rebuilt on every access
     blocked = blocked or []
-    token_ends = {t.idx + len(t.text) for t in doc}
+    tokens = [(t.idx, t.text) for t in doc]
+    starts = [s for s, _ in tokens]
+    token_ends = {s + len(t) for s, t in tokens}
     titles = [(s, e) for s, e in quoted_regions(text) if text[s] == "《"]
     candidates: list[EventMatch] = []
     for m in r.heads.finditer(text, overlapped=True):
@@ -130,14 +133,12 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
             continue
         if text.startswith(r.not_before, he) or any(s < hs and he < e - 1 for s, e in titles):
             continue  # an organization's name, or a word inside a book title
-        span = doc.char_span(hs, he, alignment_mode="expand")
-        if span is None:
-            continue
-        prefix = text[span.start_char : hs]
+        first = bisect_right(starts, hs) - 1  # the token holding the head's start
+        prefix = text[starts[first] : hs]
         if prefix and (prefix in r.stops or any(ch in CLAUSE_BREAKS for ch in prefix)):
             left = hs  # the head's token starts with a verb (出席会议): stop there
         else:
-            left = _extend_left(doc, span.start, span.start_char, he, blocked, r)
+            left = _extend_left(text, tokens, first, he, blocked, r)
         end = he
         phrase = text[left:end]
         if phrase.count("“") > phrase.count("”") and text[end : end + 1] == "”":
@@ -170,18 +171,22 @@ def is_generic(phrase: str) -> bool:
 
 
 def _extend_left(
-    doc: Doc, token_index: int, left: int, head_end: int, blocked: list[tuple[int, int]], r: _Rules
+    text: str,
+    tokens: list[tuple[int, str]],
+    token_index: int,
+    head_end: int,
+    blocked: list[tuple[int, int]],
+    r: _Rules,
 ) -> int:
     """Walk left over modifier tokens; inside quotation marks only the length bounds it."""
-    text = doc.text
+    left = tokens[token_index][0]
     text_depth = text[left:head_end].count("”") - text[left:head_end].count("“")
     j = token_index - 1
     while j >= 0:
-        tok = doc[j]
-        t = tok.text
-        if head_end - tok.idx > r.max_chars or tok.is_space:
+        idx, t = tokens[j]
+        if head_end - idx > r.max_chars or t.isspace():
             break
-        if any(s < tok.idx + len(t) and tok.idx < e for s, e in blocked):
+        if any(s < idx + len(t) and idx < e for s, e in blocked):
             break
         depth = text_depth + t.count("”") - t.count("“")
         quoted = depth > 0 or (text_depth > 0 and "“" in t)
@@ -193,7 +198,7 @@ def _extend_left(
             if _is_punct(t) and not all(ch in r.inner_punct for ch in t):
                 break
         text_depth = depth
-        left = tok.idx
+        left = idx
         j -= 1
     return left
 

@@ -289,15 +289,15 @@ def _non_ascii(data: bytes) -> int:
     return len(data) - len(data.translate(None, _NON_ASCII))
 
 
+_GARBAGE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ue000-\uf8ff]")
+
+
 def _looks_like_garbage(text: str) -> bool:
     """Decoded binary data: many control or private-use characters (GB18030 decodes much)."""
     sample = text[:20000]
     if not sample:
         return False
-    bad = sum(
-        1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f") or 0xE000 <= ord(ch) <= 0xF8FF
-    )
-    return bad / len(sample) > 0.01
+    return len(_GARBAGE.findall(sample)) / len(sample) > 0.01
 
 
 def read_bytes(path: Path | str) -> bytes:

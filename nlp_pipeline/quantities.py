@@ -21,6 +21,7 @@ from . import numbers, patterns
 CLAUSE_BREAKS = "，。；：！？,;:!?"
 _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"'}
 _MAX_QUOTED = 40
+_OPENING = regex.compile("|".join(regex.escape(k) for k in _QUOTE_PAIRS))
 _OBJECT_STOPS = regex.compile(r"[，。；：、（()“”\"《》,;:]")
 _OBJECT_END = regex.compile(r"[，。；：（()“”\"《》,;:]")
 
@@ -169,17 +170,16 @@ def rules() -> _Rules:
 def quoted_regions(text: str) -> list[tuple[int, int]]:
     """``[start, end)`` of short quoted or titled stretches (“…”, 《…》): names, not prose."""
     regions: list[tuple[int, int]] = []
-    i = 0
     n = len(text)
-    while i < n:
-        close = _QUOTE_PAIRS.get(text[i])
-        if close is not None:
-            j = text.find(close, i + 1, min(n, i + 2 + _MAX_QUOTED))
-            if j > 0:
-                regions.append((i, j + 1))
-                i = j + 1
-                continue
-        i += 1
+    done = 0
+    for m in _OPENING.finditer(text):
+        i = m.start()
+        if i < done:
+            continue
+        j = text.find(_QUOTE_PAIRS[m.group()], i + 1, min(n, i + 2 + _MAX_QUOTED))
+        if j > 0:
+            regions.append((i, j + 1))
+            done = j + 1
     return regions
 
 

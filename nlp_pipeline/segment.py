@@ -315,25 +315,32 @@ def split_sentences(text: str, r: _Rules | None = None) -> list[tuple[int, int]]
     r = r or rules()
     spans: list[tuple[int, int]] = []
     start = 0
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        cut = ch in r.sentence_end
-        if not cut and i - start >= r.max_sentence_chars and ch in "，,、":
-            cut = True
-        if not cut and i - start >= 2 * r.max_sentence_chars:
-            cut = True
-        if cut:
-            j = i + 1
-            while j < n and text[j] in r.closing_marks:
-                j += 1
-            _add_span(text, start, j, spans)
-            start = i = j
-            continue
-        i += 1
-    _add_span(text, start, n, spans)
+    for m in _sentence_end(r.sentence_end, r.closing_marks).finditer(text):
+        _add_bounded(text, start, m.end(), spans, r.max_sentence_chars)
+        start = m.end()
+    _add_bounded(text, start, len(text), spans, r.max_sentence_chars)
     return spans
+
+
+@cache
+def _sentence_end(ends: str, closing: str) -> regex.Pattern[str]:
+    return regex.compile(f"[{regex.escape(ends)}][{regex.escape(closing)}]*")
+
+
+_LONG_CUT = regex.compile("[，,、]")
+
+
+def _add_bounded(text: str, start: int, end: int, spans: list[tuple[int, int]], limit: int) -> None:
+    """Add ``text[start:end]``, cut at the first comma past ``limit`` characters
+    (or hard at twice the limit) as often as needed: no sentence is unbounded."""
+    while end - start > limit:
+        m = _LONG_CUT.search(text, start + limit, min(end, start + 2 * limit))
+        cut = m.end() if m else start + 2 * limit
+        if cut >= end:
+            break
+        _add_span(text, start, cut, spans)
+        start = cut
+    _add_span(text, start, end, spans)
 
 
 def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
