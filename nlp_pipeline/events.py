@@ -161,6 +161,12 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
     return _outermost(candidates)
 
 
+def has_stop(doc: Doc) -> bool:
+    """True where a tokenized phrase holds a verb or function word of the stop list."""
+    stops = rules().stops
+    return any(t.text in stops for t in doc)
+
+
 def is_generic(phrase: str) -> bool:
     """True for phrases that name no activity (totals, bare heads, 上级科普经费)."""
     r = rules()

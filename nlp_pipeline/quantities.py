@@ -126,7 +126,7 @@ def rules() -> _Rules:
     implicit = (
         rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
         rf"(?<![\dA-Za-z.\-])(?P<num>(?:{_NUMBER})(?:{suffix})?(?:万亿|亿|万)"
-        rf"|(?<![{chinese}])[{chinese}]{{0,8}}[万亿])(?P<suf2>{suffix})?"
+        rf"|(?<![{chinese}几数])[{chinese}]{{1,8}}[万亿])(?P<suf2>{suffix})?"
         rf"(?=(?P<noun>{patterns.alternation(list(implicit_units)) or '(?!)'}))"
     )
     cues = patterns.require(data, "kind_cues", dict, name)

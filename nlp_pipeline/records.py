@@ -183,11 +183,13 @@ def _title_event(doc: Document, sentence: Sentence) -> Event | None:
     cut = next((i for i, ch in enumerate(text) if ch.isdigit()), len(text))
     if cut < 2:
         return None
-    found = events.find_events(make_doc(text[:cut]))
+    title_doc = make_doc(text[:cut])
+    found = events.find_events(title_doc)
     if found:
         ev = found[-1]
         start, end, etype = ev.start, ev.end, ev.type
-    elif cut <= events.max_title_chars():
+    elif cut <= events.max_title_chars() and not events.has_stop(title_doc):
+        # A short title with no verb names a budget line: 1. 行政运行。年初预算为…
         start, end, etype = 0, cut, "other"
     else:
         return None
