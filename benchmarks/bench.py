@@ -16,7 +16,8 @@ own doc id. Then, in one run, it measures:
   byte-identical;
 - the same with 1 worker on a quarter of the corpus, so peak memory can be compared
   across batch sizes;
-- the start-up time of ``nlp-pipeline extract`` on one small file (median of 5);
+- the start-up time of ``nlp-pipeline extract`` on one small file (median of 5), and
+  for reference that of Python importing spaCy and jieba and doing nothing else;
 - the floor, in this process on one core with the same files: ``jieba.lcut`` of each
   whole text, and a blank spaCy ``zh`` pipeline (jieba segmenter) tokenizing it;
 - with ``--profile-mb``, a cProfile of in-process extraction of that much of the
@@ -88,9 +89,28 @@ class Corpus:
 @dataclass
 class Run:
     seconds: float
-    max_rss_mb: float
+    max_rss_mb: float | None
     returncode: int
     stderr: str
+    others: float | None  # cores other processes used meanwhile, on average
+
+
+def machine_cpu() -> float | None:
+    """CPU seconds used by everything on this machine since boot (Linux), stolen included."""
+    try:
+        fields = Path("/proc/stat").read_text(encoding="ascii").split("\n", 1)[0].split()
+        user, nice, system, _, _, irq, softirq, steal = (int(f) for f in fields[1:9])
+    except (OSError, ValueError):
+        return None
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def others_load(before: float | None, own_cpu: float, seconds: float) -> float | None:
+    """Average number of cores other processes kept busy while we ran ``seconds``."""
+    after = machine_cpu()
+    if before is None or after is None:
+        return None
+    return max(0.0, (after - before - own_cpu) / seconds)
 
 
 def base_texts(extra: list[Path]) -> list[Path]:
@@ -139,44 +159,57 @@ def cli_command() -> list[str]:
     return [sys.executable, "-c", "import sys; from nlp_pipeline.cli import main; sys.exit(main())"]
 
 
-def run_cli(args: list[str], scratch: Path) -> Run:
-    """Run the CLI; wall time and the peak RSS of its largest process (os.wait4)."""
+def run_cli(args: list[str], scratch: Path, command: list[str] | None = None) -> Run:
+    """Run the CLI (or ``command``); wall time and the peak RSS of its largest process."""
     err_path = scratch / "stderr.txt"
     with open(err_path, "w", encoding="utf-8") as err:
+        cpu = machine_cpu()
         started = time.perf_counter()
-        proc = subprocess.Popen(cli_command() + args, stdout=subprocess.DEVNULL, stderr=err)
+        argv = (command or cli_command()) + args
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
+    others = others_load(cpu, usage.ru_utime + usage.ru_stime, seconds)
     # Linux reports ru_maxrss in KiB: the largest of the process and its reaped children.
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, err_path.read_text("utf-8"))
+    max_rss = usage.ru_maxrss / 1024
+    return Run(seconds, max_rss, proc.returncode, err_path.read_text("utf-8"), others)
 
 
 def checked(run: Run, what: str) -> Run:
     if run.returncode != 0:
-        raise SystemExit(f"bench: {what} failed (exit {run.returncode}):\n{run.stderr}")
+        lines = run.stderr.splitlines()
+        shown = "\n".join(
+            lines[:20] + ([f"... ({len(lines) - 20} more lines)"] if len(lines) > 20 else [])
+        )
+        raise SystemExit(f"bench: {what} failed (exit {run.returncode}):\n{shown}")
     return run
 
 
-def time_floor(files: list[Path], segment: Callable[[str], object]) -> float:
-    """Seconds to read and segment every file, one after another."""
+def time_floor(files: list[Path], segment: Callable[[str], object]) -> Run:
+    """Read and segment every file, one after another, in this process."""
+    cpu, own = machine_cpu(), os.times()
     started = time.perf_counter()
     for path in files:
         segment(path.read_text(encoding="utf-8"))
-    return time.perf_counter() - started
+    seconds = time.perf_counter() - started
+    now = os.times()
+    own_cpu = now.user + now.system - own.user - own.system
+    return Run(seconds, None, 0, "", others_load(cpu, own_cpu, seconds))
 
 
-def floors(files: list[Path], repeat: int) -> dict[str, float]:
-    """Best of ``repeat`` times of each floor."""
+def floors(files: list[Path], repeat: int) -> dict[str, Run]:
+    """Best of ``repeat`` runs of each floor."""
     import jieba
     import spacy
 
     jieba.setLogLevel(60)
     jieba.initialize()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    runs = {"jieba": jieba.lcut, "spacy": nlp.make_doc}
     return {
-        "jieba": min(time_floor(files, jieba.lcut) for _ in range(repeat)),
-        "spacy": min(time_floor(files, nlp.make_doc) for _ in range(repeat)),
+        name: min((time_floor(files, fn) for _ in range(repeat)), key=lambda r: r.seconds)
+        for name, fn in runs.items()
     }
 
 
@@ -253,15 +286,14 @@ def extract(target: Path, out: Path, workers: int, scratch: Path) -> Run:
     return checked(run_cli(args, scratch), f"extract {target} --workers {workers}")
 
 
-def table_row(
-    label: str, files: int, size: int, seconds: float, floor_rate: float, rss: float | None
-) -> str:
-    """``| run | s | docs/s | MB/s | ratio to jieba | peak RSS |``"""
-    rate = size / seconds
-    rss_text = "" if rss is None else f"{rss:.0f}"
+def table_row(label: str, files: int, size: int, run: Run, floor_rate: float) -> str:
+    """``| run | s | docs/s | MB/s | ratio to jieba | peak RSS | others' load |``"""
+    rate = size / run.seconds
+    rss = "" if run.max_rss_mb is None else f"{run.max_rss_mb:.0f}"
+    others = "" if run.others is None else f"{run.others:.2f}"
     return (
-        f"| {label} | {seconds:.1f} | {files / seconds:.1f} | {rate / MB:.3f} | "
-        f"{rate / floor_rate:.2f} | {rss_text} |"
+        f"| {label} | {run.seconds:.1f} | {files / run.seconds:.1f} | {rate / MB:.3f} | "
+        f"{rate / floor_rate:.2f} | {rss} | {others} |"
     )
 
 
@@ -312,6 +344,18 @@ def run(
     log = f"corpus: {n_files} files, {size / MB:.1f} MB from {len(bases)} reports; {cores} cores"
     print(log, file=sys.stderr)
 
+    # Start-up first, as a user meets it: not right after minutes of full load.
+    # Interleaved with the import-only runs, so both see the same conditions.
+    small = ["extract", str(SMALL_FILE), "-o", str(scratch / "small.jsonl"), "--no-progress"]
+    imports = [sys.executable, "-c", "import spacy, jieba"]
+    startups: list[float] = []
+    import_times: list[float] = []
+    for _ in range(5):
+        startups.append(checked(run_cli(small, scratch), "start-up run").seconds)
+        import_times.append(checked(run_cli([], scratch, imports), "import run").seconds)
+    startup = statistics.median(startups)
+    floor_startup = statistics.median(import_times)
+
     runs: dict[int, Run] = {}
     quarters: list[Run] = []
     for _ in range(args.repeat):  # interleaved, best of: a noisy neighbour hits one run
@@ -329,50 +373,37 @@ def run(
     with open(reference, encoding="utf-8") as fh:
         n_records = sum(1 for _ in fh)
 
-    small = ["extract", str(SMALL_FILE), "-o", str(scratch / "small.jsonl"), "--no-progress"]
-    startups = [checked(run_cli(small, scratch), "start-up run").seconds for _ in range(5)]
-    startup = statistics.median(startups)
-
     print("floor: jieba and spaCy tokenization in this process", file=sys.stderr)
     floor = floors(corpus.files, args.repeat)
-    jieba_rate = size / floor["jieba"]
+    jieba_rate = size / floor["jieba"].seconds
 
     lines = [
         f"Corpus: {n_files} documents, {size / MB:.1f} MB of UTF-8, {n_records} records; "
         f"{cores} cores; Python {sys.version.split()[0]}.",
         "",
-        "| run | s | docs/s | MB/s | ratio to jieba | peak RSS (MB) |",
-        "|---|---:|---:|---:|---:|---:|",
-        table_row(
-            "`jieba.lcut` (the floor, 1 core)", n_files, size, floor["jieba"], jieba_rate, None
-        ),
-        table_row(
-            "spaCy blank `zh` + jieba, 1 core", n_files, size, floor["spacy"], jieba_rate, None
-        ),
+        "| run | s | docs/s | MB/s | ratio to jieba | peak RSS (MB) | others' load (cores) |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+        table_row("`jieba.lcut` (the floor, 1 core)", n_files, size, floor["jieba"], jieba_rate),
+        table_row("spaCy blank `zh` + jieba, 1 core", n_files, size, floor["spacy"], jieba_rate),
     ]
     for count, r in runs.items():
-        label = f"`extract --workers {count}`"
-        lines.append(table_row(label, n_files, size, r.seconds, jieba_rate, r.max_rss_mb))
+        lines.append(table_row(f"`extract --workers {count}`", n_files, size, r, jieba_rate))
     label = f"`extract --workers 1`, a quarter ({corpus.quarter_bytes / MB:.1f} MB)"
-    lines.append(
-        table_row(
-            label,
-            corpus.quarter_files,
-            corpus.quarter_bytes,
-            quarter.seconds,
-            jieba_rate,
-            quarter.max_rss_mb,
-        )
-    )
+    q_files, q_bytes = corpus.quarter_files, corpus.quarter_bytes
+    lines.append(table_row(label, q_files, q_bytes, quarter, jieba_rate))
     small_kb = SMALL_FILE.stat().st_size // 1000
     lines += [
         "",
+        "Others' load: the cores other processes on this machine kept busy, on average, "
+        "during the run (from /proc/stat); 0 on a quiet machine.",
+        "",
         f"Start-up, `nlp-pipeline extract` of one {small_kb} kB file: {startup:.2f} s "
-        f"(median of {', '.join(f'{s:.2f}' for s in startups)}).",
+        f"(median of {', '.join(f'{s:.2f}' for s in startups)}); Python importing "
+        f"spaCy and jieba and doing nothing else: {floor_startup:.2f} s (median of 5).",
     ]
 
     ratio = size / runs[1].seconds / jieba_rate
-    growth = runs[1].max_rss_mb / quarter.max_rss_mb
+    growth = (runs[1].max_rss_mb or 0.0) / (quarter.max_rss_mb or 1.0)
     targets = [
         ("throughput, 1 worker, >= 0.5x jieba", f"{ratio:.2f}x", ratio >= MIN_RATIO_TO_JIEBA),
         ("peak RSS, full / quarter corpus", f"{growth:.2f}x", growth <= MAX_MEMORY_GROWTH),
@@ -385,6 +416,12 @@ def run(
         targets.append(("scaling 1 -> 2 workers >= 1.7x", f"{scaling:.2f}x", ok))
     lines += ["", "| target | measured | |", "|---|---:|---|"]
     lines += [f"| {name} | {value} | {'PASS' if ok else 'FAIL'} |" for name, value, ok in targets]
+    if 2 in runs:
+        steady = (runs[1].seconds - startup) / (runs[2].seconds - startup)
+        lines += [
+            "",
+            f"Scaling 1 -> 2 workers once started (start-up time taken off): {steady:.2f}x.",
+        ]
 
     if args.profile_mb > 0:
         profile = profile_stages(corpus.files, int(args.profile_mb * MB), scratch)

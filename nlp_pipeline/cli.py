@@ -166,7 +166,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
             kept = "finished files kept, rerun with --resume to go on"
         else:
             kept = "previous output unchanged" if out else "records so far are on stdout"
-        print(f"nlp-pipeline: interrupted ({exc or 'Ctrl-C'}); {kept}", file=sys.stderr)
+        reason = str(exc) or "Ctrl-C"
+        print(f"nlp-pipeline: interrupted ({reason}); {kept}", file=sys.stderr)
         return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
     except ResumeError as exc:
         print(f"nlp-pipeline: error: {exc}", file=sys.stderr)

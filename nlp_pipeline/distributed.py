@@ -9,8 +9,9 @@ Needs the ``dask`` extra (``pip install "nlp-pipeline[dask]"``). On one machine:
         summary = extract_to_parquet(paths, "out/", client=client)
 
 and on a real cluster ``Client("tcp://scheduler:8786")`` instead. The files are cut
-into chunks of ``files_per_partition`` in input order (a ``dask.bag`` with one chunk
-per partition); each task extracts its chunk's files and writes
+into chunks of ``files_per_partition`` in input order (by default enough chunks for
+four per worker thread, of at most ``MAX_FILES_PER_PARTITION`` files; a ``dask.bag``
+with one chunk per partition); each task extracts its chunk's files and writes
 ``OUTDIR/part-00000.parquet``, ``part-00001.parquet``… with one row per quantity and
 the columns of ``nlp_pipeline.io.to_dataframe`` (the same file the local
 ``--format parquet`` writes). Reading the folder back in part order
@@ -18,7 +19,9 @@ the columns of ``nlp_pipeline.io.to_dataframe`` (the same file the local
 
 The workers read the input paths and write into ``OUTDIR`` themselves: on a cluster of
 several machines both must be on a file system every worker mounts at the same path,
-and every worker needs ``nlp_pipeline`` installed (with its ``patterns/``).
+and every worker needs ``nlp_pipeline`` installed (with its ``patterns/``). Dask runs
+tasks in worker threads, where the per-file ``--timeout`` (a ``SIGALRM`` timer) cannot
+act: a runaway file holds its task until it ends.
 """
 
 from __future__ import annotations
@@ -36,7 +39,8 @@ from .cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE, Failure, process_file
 from .io import RecordWriter
 from .parallel import default_workers, warm_up
 
-FILES_PER_PARTITION = 16
+MAX_FILES_PER_PARTITION = 64
+PARTITIONS_PER_THREAD = 4
 PART_GLOB = "part-*.parquet"
 
 
@@ -73,11 +77,17 @@ def _extract_chunk(
     return len(paths), writer.records, writer.quantities, failures
 
 
+def _partition_size(files: int, client: Any) -> int:
+    threads = sum(client.nthreads().values()) if client is not None else default_workers()
+    per_partition = -(-files // (max(1, threads) * PARTITIONS_PER_THREAD))
+    return max(1, min(MAX_FILES_PER_PARTITION, per_partition))
+
+
 def extract_to_parquet(
     files: Iterable[Path | str],
     outdir: Path | str,
     client: Any = None,
-    files_per_partition: int = FILES_PER_PARTITION,
+    files_per_partition: int | None = None,
     debug: bool = False,
 ) -> Summary:
     """Extract ``files`` on Dask into ``outdir/part-NNNNN.parquet``; see the module docstring.
@@ -88,10 +98,15 @@ def extract_to_parquet(
     """
     import dask.bag as db
 
+    given = [str(p) for p in files]
+    # Workers have their own working directory: they get absolute paths.
+    paths = [str(Path(p).absolute()) for p in given]
+    shown = dict(zip(paths, given, strict=True))
+    if files_per_partition is None:
+        files_per_partition = _partition_size(len(paths), client)
     if files_per_partition < 1:
         raise ValueError("files_per_partition must be at least 1")
-    paths = [str(p) for p in files]
-    out = Path(outdir)
+    out = Path(outdir).absolute()
     if out.is_dir() and any(out.glob(PART_GLOB)):
         raise FileExistsError(f"{out} already holds {PART_GLOB} files")
     out.mkdir(parents=True, exist_ok=True)
@@ -107,7 +122,7 @@ def extract_to_parquet(
     for _, records, quantities, failures in results:
         summary.records += records
         summary.quantities += quantities
-        summary.failures.extend(failures)
+        summary.failures.extend((shown[path], error) for path, error in failures)
     return summary
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
+from nlp_pipeline import parallel
 from nlp_pipeline.cli import main, process_file
 from nlp_pipeline.parallel import default_workers, extract_files
+from nlp_pipeline.schema import ActivityRecord
 
 GOLD_DOCS = sorted((Path(__file__).resolve().parent.parent / "gold" / "docs").iterdir())
 
@@ -60,3 +64,24 @@ def test_workers_must_be_positive(tmp_path: Path) -> None:
 def test_default_is_every_core() -> None:
     assert default_workers() >= 1
     assert list(extract_files([], workers=None)) == []
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork: workers see the patch")
+def test_a_dying_worker_fails_its_file_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crash = tmp_path / "crash-2024.txt"
+    crash.write_text("2024年开展活动3场。", encoding="utf-8")
+
+    def process_or_die(path: Path, *options: object) -> tuple[list[ActivityRecord], str | None]:
+        if path == crash:
+            os._exit(1)
+        return process_file(path, *options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(parallel, "process_file", process_or_die)
+    files = [GOLD_DOCS[0], crash, *GOLD_DOCS[1:]]
+    results = list(extract_files(files, workers=2))
+    assert [(path, error) for path, _, error in results] == [
+        (path, parallel.WORKER_DIED if path == crash else None) for path in files
+    ]
+    assert all(records for path, records, _ in results if path != crash)
