@@ -186,12 +186,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
         + (f" -> {out}" if out else ""),
         file=sys.stderr,
     )
-    if failures:
-        print("failed:", file=sys.stderr)
-        for f in failures:
-            print(f"  {f}", file=sys.stderr)
-        return EXIT_FAILURES
-    return EXIT_OK
+    return report_failures(failures)
+
+
+def report_failures(failures: Sequence[object]) -> int:
+    """List the failed files after a batch's summary; the exit code they give."""
+    if not failures:
+        return EXIT_OK
+    print("failed:", file=sys.stderr)
+    for f in failures:
+        print(f"  {f}", file=sys.stderr)
+    return EXIT_FAILURES
 
 
 def cmd_validate_gold(args: argparse.Namespace) -> int:

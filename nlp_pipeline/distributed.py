@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE, Failure, process_file
+from .cli import EXIT_FAILURES, EXIT_USAGE, Failure, process_file, report_failures
 from .io import RecordWriter
 from .parallel import default_workers, warm_up
 
@@ -180,9 +180,4 @@ def cmd_extract_dask(args: argparse.Namespace, files: list[Path], failures: list
         f"-> {out}/ ({summary.partitions} Parquet parts)",
         file=sys.stderr,
     )
-    if failures:
-        print("failed:", file=sys.stderr)
-        for f in failures:
-            print(f"  {f}", file=sys.stderr)
-        return EXIT_FAILURES
-    return EXIT_OK
+    return report_failures(failures)

@@ -58,6 +58,9 @@ COLUMNS = [
 ]
 
 
+_QUANTITY_COLUMNS = COLUMNS[COLUMNS.index("kind") :]
+
+
 def record_rows(record: ActivityRecord) -> list[dict[str, Any]]:
     """One flat row per quantity of a record."""
     base: dict[str, Any] = {
@@ -79,19 +82,8 @@ def record_rows(record: ActivityRecord) -> list[dict[str, Any]]:
     rows = []
     for q in record.quantities:
         row = dict(base)
-        row.update(
-            kind=q.kind,
-            text=q.text,
-            start=q.start,
-            end=q.end,
-            value=float(q.value),
-            unit=q.unit,
-            qualifier=q.qualifier,
-            level=q.level,
-            role=q.role,
-            object=q.object,
-            currency=q.currency,
-        )
+        row.update({name: getattr(q, name) for name in _QUANTITY_COLUMNS})
+        row["value"] = float(q.value)
         rows.append(row)
     return rows
 
