@@ -215,7 +215,8 @@ def find_quantities(text: str) -> list[QuantityMatch]:
             continue
         found.append(q)
         pos = m.end()
-    found.extend(_implicit_people(text, r, quoted, found))
+    if "万" in text or "亿" in text:  # the only figures read without a unit
+        found.extend(_implicit_people(text, r, quoted, found))
     found.sort(key=lambda x: x.start)
     return found
 
