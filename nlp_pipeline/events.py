@@ -13,7 +13,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import regex
 from spacy.tokens import Doc
@@ -329,30 +328,3 @@ def find_organizers(text: str) -> list[TextMatch]:
                         out.append(TextMatch(s, s + len(piece), piece))
     out.sort(key=lambda o: o.start)
     return out
-
-
-def run_examples(make_doc: Any) -> list[tuple[dict[str, Any], str]]:
-    """Check ``patterns/events.yaml``'s examples; ``make_doc`` tokenizes a sentence."""
-    from .ingest import normalize
-
-    failures = []
-    for ex in patterns.load("events").get("examples", []):
-        text = normalize(ex["text"]).text
-        if "events" in ex:
-            got = [{"text": e.text, "type": e.type} for e in find_events(make_doc(text))]
-            if got != ex["events"]:
-                failures.append((ex, f"events {got}"))
-        if "dates" in ex:
-            got = [{"text": d.text, "value": d.value} for d in find_dates(text, 2024)]
-            want = [{"text": d["text"], "value": str(d["value"])} for d in ex["dates"]]
-            if got != want:
-                failures.append((ex, f"dates {got}"))
-        if "locations" in ex:
-            got_locs = [loc.text for loc in find_locations(text)]
-            if got_locs != ex["locations"]:
-                failures.append((ex, f"locations {got_locs}"))
-        if "organizers" in ex:
-            got_orgs = [o.text for o in find_organizers(text)]
-            if got_orgs != ex["organizers"]:
-                failures.append((ex, f"organizers {got_orgs}"))
-    return failures

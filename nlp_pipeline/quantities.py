@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import regex
 
@@ -411,33 +410,3 @@ def counted_object(text: str, nstart: int, end: int) -> str | None:
         before = before[verbs[-1].end() :]
     before = before.strip()
     return before or None
-
-
-def run_examples() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Check the examples of ``patterns/quantities.yaml``: ``(example, got)`` per failure."""
-    failures = []
-    for ex in patterns.load("quantities").get("examples", []):
-        got = find_quantities(_normalized(ex["text"]))
-        got_dicts = [q.__dict__ for q in got]
-        expect = ex["expect"] or []
-        ok = len(got) == len(expect) and all(
-            all(_same(g.get(k), v) for k, v in e.items())
-            for g, e in zip(got_dicts, expect, strict=False)
-        )
-        if not ok:
-            failures.append((ex, got_dicts))
-    return failures
-
-
-def _normalized(text: str) -> str:
-    from .ingest import normalize
-
-    return normalize(text).text
-
-
-def _same(got: Any, want: Any) -> bool:
-    if isinstance(want, (int, float)) and isinstance(got, (int, float)):
-        return abs(got - want) <= 1e-9 * max(1.0, abs(want))
-    if isinstance(want, str) and isinstance(got, str):
-        return got.replace(" ", "") == want.replace(" ", "")
-    return got == want

@@ -16,12 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 import regex
 
 from . import patterns
-from .ingest import Document, MappedText, normalize
+from .ingest import Document, MappedText
 from .quantities import find_quantities
 
 
@@ -350,16 +349,3 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
         end -= 1
     if end > start:
         spans.append((start, end))
-
-
-def run_examples() -> list[tuple[dict[str, Any], str]]:
-    """Check the examples of ``patterns/segment.yaml``: ``(example, got)`` for each failure."""
-    failures = []
-    for ex in patterns.load("segment").get("examples", []):
-        if "cell" in ex:
-            got = "prose" if is_prose_cell(ex["cell"]) else "table"
-        else:
-            got = classify_line(normalize(ex["line"]).text, ex["line"])[0]
-        if got != ex["expect"]:
-            failures.append((ex, got))
-    return failures
