@@ -68,33 +68,6 @@ class _Rules:
 
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,8})?"
-_OBJECT_VERBS = [
-    "开展",
-    "举办",
-    "参加",
-    "参与",
-    "进行",
-    "成功",
-    "获",
-    "荣获",
-    "实现",
-    "落地",
-    "入驻",
-    "出席",
-    "申报",
-    "获批",
-    "深入",
-    "迁入",
-    "落户",
-    "为",
-    "到",
-    "在",
-    "和",
-    "与",
-    "及",
-    "等",
-    "被",
-]
 
 
 @cache
@@ -162,7 +135,7 @@ def rules() -> _Rules:
         exclude=patterns.compile_regex(
             "|".join(f"(?:{p})" for p in data.get("exclude", [])) or r"(?!)", name, "exclude"
         ),
-        object_verbs=alt(_OBJECT_VERBS, "object_verbs"),
+        object_verbs=alt(patterns.require(data, "object_stops", list, name), "object_stops"),
     )
 
 

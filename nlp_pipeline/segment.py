@@ -220,7 +220,8 @@ def segment(doc: Document) -> list[Sentence]:
             flush()
             section = " > ".join(t for _, t, _ in stack) or None
             for cell in _prose_cells(mapped, line):
-                for s, e in split_sentences(cell.text, r):
+                # SCHEMA.md: a prose cell is its own sentence, whole (已完成。2023年举办…3场).
+                for s, e in _bounded_spans(cell.text, r):
                     sentences.append(
                         Sentence(cell.slice(s, e), section, para_index, None, in_table=True)
                     )
@@ -318,6 +319,13 @@ def split_sentences(text: str, r: _Rules | None = None) -> list[tuple[int, int]]
         _add_bounded(text, start, m.end(), spans, r.max_sentence_chars)
         start = m.end()
     _add_bounded(text, start, len(text), spans, r.max_sentence_chars)
+    return spans
+
+
+def _bounded_spans(text: str, r: _Rules) -> list[tuple[int, int]]:
+    """The whole text as one span, cut only where it exceeds the sentence bound."""
+    spans: list[tuple[int, int]] = []
+    _add_bounded(text, 0, len(text), spans, r.max_sentence_chars)
     return spans
 
 

@@ -74,6 +74,14 @@ def test_segment_sets_tables_aside_but_keeps_prose_cells() -> None:
     assert sentences[0].in_table
 
 
+def test_a_prose_cell_is_its_own_whole_sentence() -> None:
+    raw = "<table><tr><td>学术交流</td><td>已完成。2023年举办学术交流活动3场</td></tr></table>"
+    sentences = segment(document_from_text(raw, "d"))
+    assert [s.text for s in sentences] == ["已完成。2023年举办学术交流活动3场"]
+    rs, re_ = sentences[0].raw_span()
+    assert raw[rs:re_] == "已完成。2023年举办学术交流活动3场"
+
+
 def test_a_table_flattened_one_cell_per_line_is_set_aside() -> None:
     raw = "科普长廊维护\n2次\n2次\n5\n\n举办科普讲座10场。\n"
     sentences = segment(document_from_text(raw, "d"))
