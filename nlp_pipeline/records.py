@@ -48,7 +48,7 @@ def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRe
     """Group the sentence's figures by the event each belongs to."""
     figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
     found_events: list[events.EventMatch] = _matches(nlp_doc, "events")
-    title = _title_event(doc, sentence)
+    title, title_named = _title_event(doc, sentence)
     groups: dict[tuple[int, int] | None, list[QuantityMatch]] = {}
     chosen: dict[tuple[int, int] | None, events.EventMatch | None] = {}
     objects = _counted_objects(sentence.text, figures, found_events)
@@ -61,7 +61,8 @@ def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRe
             key = (ev.start, ev.end)
             chosen[key] = ev
             groups.setdefault(key, []).append(q)
-        elif title is not None:
+        elif title is not None and (title_named or q.kind == "money"):
+            # A title with no event word names a budget line: it takes money only.
             groups.setdefault((-1, -1), []).append(q)
         else:
             groups.setdefault(None, []).append(q)
@@ -174,27 +175,33 @@ def _active(text: str, figures: list[QuantityMatch], found: list[events.EventMat
     return out
 
 
-def _title_event(doc: Document, sentence: Sentence) -> Event | None:
-    """The event named by the sentence's list-item title, if it has one."""
+def _title_event(doc: Document, sentence: Sentence) -> tuple[Event | None, bool]:
+    """The event named by the sentence's list-item title, if it has one, and whether
+    an event word named it (else the whole short title stands for a budget line)."""
     title = sentence.title
     if title is None or not title.text:
-        return None
+        return None, False
     text = title.text
     cut = next((i for i, ch in enumerate(text) if ch.isdigit()), len(text))
     if cut < 2:
-        return None
+        return None, False
     title_doc = make_doc(text[:cut])
     found = events.find_events(title_doc)
+    named = bool(found)
     if found:
         ev = found[-1]
         start, end, etype = ev.start, ev.end, ev.type
-    elif cut <= events.max_title_chars() and not events.has_stop(title_doc):
+    elif (
+        cut <= events.max_title_chars()
+        and not events.has_stop(title_doc)
+        and not events.is_generic(text[:cut])
+    ):
         # A short title with no verb names a budget line: 1. 行政运行。年初预算为…
         start, end, etype = 0, cut, "other"
     else:
-        return None
+        return None, False
     rs, re_ = title.raw_span(start, end)
-    return Event(doc.raw[rs:re_], rs, re_, etype)
+    return Event(doc.raw[rs:re_], rs, re_, etype), named
 
 
 def _mention(doc: Document, sentence: Sentence, start: int, end: int) -> Mention:

@@ -97,6 +97,12 @@ def test_list_item_title_is_kept_for_events() -> None:
     assert [q.role for q in records[0].quantities] == ["budget", "spent"]
 
 
+def test_a_title_without_an_event_word_names_only_money() -> None:
+    raw = "1.数量指标：新增城镇就业3260人。\n2.行政运行。支出决算为5万元。\n"
+    records = extract_document(document_from_text(raw, "d"))
+    assert [(r.event.text if r.event else None) for r in records] == [None, "行政运行"]
+
+
 def test_numbers_and_qualifiers() -> None:
     assert parse_number("一千二百") == 1200
     assert parse_number("4.8万") == 48000
