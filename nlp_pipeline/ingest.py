@@ -406,7 +406,7 @@ _CHANGES = re.compile(
     _TAG.pattern
     + "|"
     + _ENTITY.pattern
-    + r"|\*\*|__|\r|(?P<spaces>["
+    + r"|\*\*|__|\r|\[bookmark:[^\]\n]{0,80}\]|(?P<spaces>["
     + _SPACES
     + r"]+)|(?P<wide>[\uff01-\uff5e])"
 )
@@ -441,8 +441,9 @@ class _Builder:
 
 
 def _markup(token: str, closing: bool, name: str) -> str | None:
-    """What an HTML tag, entity or Markdown mark becomes: one character, or None."""
-    if token in ("**", "__"):
+    """What an HTML tag, entity, Markdown mark or converter's bookmark becomes:
+    one character, or None."""
+    if token in ("**", "__") or token.startswith("[bookmark:"):
         return None
     if token.startswith("&"):
         decoded = html.unescape(token)
@@ -459,7 +460,7 @@ def normalize(raw: str) -> MappedText:
     """Normalize raw text for matching; see the module docstring for what changes.
 
     - HTML tags are removed (cells become tabs, block tags line breaks), entities
-      decoded, Markdown ``**``/``__`` removed;
+      decoded, Markdown ``**``/``__`` and converters' ``[bookmark: …]`` marks removed;
     - full-width digits, letters and ASCII symbols become half-width (Chinese
       punctuation such as ，。；（） is kept);
     - ``\\r`` is dropped; spaces are removed except between two Latin letters, so

@@ -59,6 +59,8 @@ class _Rules:
     implicit: regex.Pattern[str]
     implicit_units: dict[str, tuple[str, str]]
     article_units: frozenset[str]
+    qualifier_words: frozenset[str]
+    quoted_level: regex.Pattern[str]
     article_before: tuple[str, ...]
     article_after: regex.Pattern[str]
     not_after: tuple[str, ...]
@@ -126,6 +128,10 @@ def rules() -> _Rules:
         implicit=patterns.compile_regex(implicit, name, "implicit_units"),
         implicit_units=implicit_units,
         article_units=frozenset(data.get("article_units", [])),
+        qualifier_words=frozenset(data.get("qualifier_words", [])),
+        quoted_level=patterns.compile_regex(
+            data.get("quoted_level", r"(?!)"), name, "quoted_level"
+        ),
         article_before=tuple(data.get("article_before", [])),
         article_after=patterns.compile_regex(
             data.get("article_after", r"(?!)"), name, "article_after"
@@ -233,6 +239,10 @@ def _build(
     unit = m.group("unit")
     if _inside(nstart, quoted) or any(s < end and nstart < e for s, e in excluded):
         return None
+    pre = m.group("pre")
+    if pre and text[max(0, start - 1) : start + len(pre)] in r.qualifier_words:
+        # 签约268家, 节约5万元: the qualifier-looking character belongs to a word.
+        start, pre = nstart, None
     before = text[:start]
     if before.endswith(r.not_after) or text[end:].startswith(r.not_before):
         return None
@@ -244,7 +254,7 @@ def _build(
     mult = m.group("mult")
     if mult:
         value *= r.multipliers[mult]
-    qualifier = _qualifier(m)
+    qualifier = _qualifier(m, pre)
     currency = r.currencies.get(unit)
     kind = "money" if currency is not None or unit == "元" else _kind(text, m, unit, r)
     role = level = obj = None
@@ -286,12 +296,11 @@ def _plausible_chinese(num: str, m: regex.Match[str], r: _Rules, before: str) ->
     )
 
 
-def _qualifier(m: regex.Match[str]) -> str:
+def _qualifier(m: regex.Match[str], pre: str | None) -> str:
     """The qualifier nearest the number wins; a suffix (余/多) beats a prefix on a tie."""
     suffix = m.group("suf1") or m.group("suf2")
     if suffix:
         return numbers.qualifier_for(suffix, "suffix") or "exact"
-    pre = m.group("pre")
     if pre:
         return numbers.qualifier_for(pre, "prefix") or "exact"
     post = m.group("post")
@@ -322,16 +331,27 @@ def award_level(text: str, start: int, end: int) -> str | None:
     """The prize grade nearest a figure in its clause: just before it, else after it."""
     r = rules()
     left, right = clause_bounds(text, start, end)
+    quoted = quoted_regions(text)
+    found = [
+        (lm.start(), lm.end(), lm.group())
+        for lm in r.levels.finditer(text, left, right)
+        if not _inside(lm.start(), quoted)
+    ]
+    # A prize named in quotes (“优秀健康科普作品奖”, “优秀”称号) is a level too.
+    found += [
+        (lm.start(), lm.end(), lm.group("level"))
+        for lm in r.quoted_level.finditer(text, left, right)
+    ]
     best: tuple[int, str] | None = None
-    for lm in r.levels.finditer(text, left, right):
-        if lm.end() <= start:
-            dist = start - lm.end()
-        elif lm.start() >= end:
-            dist = lm.start() - end + 1000
+    for s, e, level in found:
+        if e <= start:
+            dist = start - e
+        elif s >= end:
+            dist = s - end + 1000
         else:
             continue
         if best is None or dist < best[0]:
-            best = (dist, lm.group())
+            best = (dist, level)
     return best[1] if best else None
 
 

@@ -56,6 +56,7 @@ class _Rules:
     cell_min_chars: int
     form_min_figures: int
     form_figure: regex.Pattern[str]
+    enumeration_starts: tuple[str, ...]
 
 
 @cache
@@ -80,6 +81,7 @@ def rules() -> _Rules:
         cell_min_chars=int(data.get("cell_prose_min_chars", 8)),
         form_min_figures=int(data.get("form_line_min_figures", 2)),
         form_figure=patterns.compile_regex(data["form_figure"], name, "form_figure"),
+        enumeration_starts=tuple(data.get("enumeration_starts", [])),
     )
 
 
@@ -244,13 +246,20 @@ def segment(doc: Document) -> list[Sentence]:
         if line.kind == "item":
             flush()
             para_title = _item_title(mapped, line.body, line.end, r)
-        elif (
-            para and para[-1].text and para[-1].text[-1] in r.sentence_end + r.closing_marks + "：:"
-        ):
+        elif para and para[-1].text and _ends_paragraph(para[-1].text, piece.text, r):
             flush()
         para.append(piece)
     flush()
     return sentences
+
+
+def _ends_paragraph(previous: str, line: str, r: _Rules) -> bool:
+    """Whether a line starts a new paragraph after ``previous``: after a sentence end,
+    or after a colon when the line opens an enumeration (其中：\n一是…)."""
+    last = previous[-1]
+    if last in r.sentence_end or last in r.closing_marks:
+        return True
+    return last in "：:" and line.startswith(r.enumeration_starts)
 
 
 def _drop_cell_runs(lines: list[MappedText], r: _Rules) -> list[MappedText]:

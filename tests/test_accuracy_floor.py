@@ -16,7 +16,7 @@ FLOORS = {
     "event_untyped": 0.90,
     "event": 0.80,
 }
-ATTRIBUTE_FLOORS = {"qualifier": 0.99, "role": 0.95, "unit": 0.99}
+ATTRIBUTE_FLOORS = {"qualifier": 0.99, "role": 0.96, "unit": 0.99, "level": 0.94}
 HELDOUT_FLOORS = {"quantity": 0.95, "record": 0.55}
 
 

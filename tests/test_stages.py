@@ -33,6 +33,12 @@ def test_normalize_strips_html_and_markdown_emphasis() -> None:
     assert _raw_of(mapped, raw, i, i + 3) == "10&nbsp;场"
 
 
+def test_converter_bookmarks_are_removed() -> None:
+    raw = "其中：\n[bookmark: _GoBack]一是科普经费，预算支出8万元"
+    mapped = normalize(raw)
+    assert mapped.text == "其中：\n一是科普经费，预算支出8万元"
+
+
 def test_html_cells_become_tabs() -> None:
     mapped = normalize("<tr><td>科普长廊维护</td><td>2次</td></tr>")
     assert "\t" in mapped.text
