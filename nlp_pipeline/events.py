@@ -68,6 +68,7 @@ class _Rules:
     org_split: regex.Pattern[str]
     org_drop: regex.Pattern[str]
     money_only_type: str
+    award_only_type: str
     forward_cues: tuple[str, ...]
 
 
@@ -108,6 +109,7 @@ def rules() -> _Rules:
         org_split=patterns.compile_regex(data.get("org_split", "、"), name, "org_split"),
         org_drop=patterns.compile_regex(data.get("org_drop_suffix", r"(?!)"), name, "org_drop"),
         money_only_type=str(data.get("money_only_type", "project")),
+        award_only_type=str(data.get("award_only_type", "recognition")),
         forward_cues=tuple(data.get("forward_cues", [])),
     )
 
@@ -250,6 +252,11 @@ def max_title_chars() -> int:
 def leads_forward(clause: str) -> bool:
     """True where a clause names partners of an activity named later (联合…等17个部门)."""
     return any(cue in clause for cue in rules().forward_cues)
+
+
+def award_only_type() -> str:
+    """The type given to an event whose only figures are awards (not a competition)."""
+    return rules().award_only_type
 
 
 def money_only_type() -> str:

@@ -83,6 +83,10 @@ def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRe
                 event = Event(m.text, m.start, m.end, ev.type)
         if event is not None and all(q.kind == "money" for q in qs):
             event = Event(event.text, event.start, event.end, events.money_only_type())
+        elif event is not None and event.type != "competition" and all(
+            q.kind == "award" for q in qs
+        ):
+            event = Event(event.text, event.start, event.end, events.award_only_type())
         out.append(
             ActivityRecord(
                 doc_id=doc.doc_id,

@@ -14,7 +14,7 @@ FLOORS = {
     "quantity": 0.99,
     "record": 0.88,
     "event_untyped": 0.90,
-    "event": 0.80,
+    "event": 0.81,
 }
 ATTRIBUTE_FLOORS = {"qualifier": 0.99, "role": 0.96, "unit": 0.99, "level": 0.94}
 HELDOUT_FLOORS = {"quantity": 0.95, "record": 0.55}
