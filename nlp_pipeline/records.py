@@ -49,63 +49,60 @@ def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRe
     figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
     found_events: list[events.EventMatch] = _matches(nlp_doc, "events")
     title, title_named = _title_event(doc, sentence)
-    groups: dict[tuple[int, int] | None, list[QuantityMatch]] = {}
-    chosen: dict[tuple[int, int] | None, events.EventMatch | None] = {}
     objects = _counted_objects(sentence.text, figures, found_events)
     found_events = [e for e in found_events if e not in objects]
     active = _active(sentence.text, figures, found_events)
+    groups: dict[object, list[QuantityMatch]] = {}
+    event_of: dict[object, Event | None] = {}
     for q in figures:
         ev = attach(sentence.text, q, found_events, active)
-        key: tuple[int, int] | None
+        key: object
         if ev is not None:
             key = (ev.start, ev.end)
-            chosen[key] = ev
-            groups.setdefault(key, []).append(q)
+            m = _mention(doc, sentence, ev.start, ev.end)
+            event_of[key] = Event(m.text, m.start, m.end, ev.type)
         elif title is not None and (title_named or q.kind == "money"):
             # A title with no event word names a budget line: it takes money only.
-            groups.setdefault((-1, -1), []).append(q)
+            key = "title"
+            event_of[key] = title
         else:
-            groups.setdefault(None, []).append(q)
+            key = None
+            event_of[key] = None
+        groups.setdefault(key, []).append(q)
     dates: list[events.DateMatch] = _matches(nlp_doc, "dates")
     locations: list[events.TextMatch] = _matches(nlp_doc, "locations")
     organizers: list[events.TextMatch] = _matches(nlp_doc, "organizers")
     sentence_mention = _mention(doc, sentence, 0, len(sentence.text))
+    date = _date(doc, sentence, dates)
+    location = _mention(doc, sentence, locations[0].start, locations[0].end) if locations else None
     out: list[ActivityRecord] = []
     for key, qs in groups.items():
-        quantities_out = [_quantity(doc, sentence, q) for q in qs]
-        event: Event | None = None
-        if key == (-1, -1) and title is not None:
-            event = title
-        elif key is not None:
-            ev = chosen[key]
-            if ev is not None:
-                m = _mention(doc, sentence, ev.start, ev.end)
-                event = Event(m.text, m.start, m.end, ev.type)
-        if event is not None and all(q.kind == "money" for q in qs):
-            event = Event(event.text, event.start, event.end, events.money_only_type())
-        elif event is not None and event.type != "competition" and all(
-            q.kind == "award" for q in qs
-        ):
-            event = Event(event.text, event.start, event.end, events.award_only_type())
         out.append(
             ActivityRecord(
                 doc_id=doc.doc_id,
                 section=sentence.section,
                 sentence=sentence_mention,
-                event=event,
-                date=_date(doc, sentence, dates),
-                location=(
-                    _mention(doc, sentence, locations[0].start, locations[0].end)
-                    if locations
-                    else None
-                ),
+                event=_typed_by_figures(event_of[key], qs),
+                date=date,
+                location=location,
                 organizers=[],
-                quantities=quantities_out,
+                quantities=[_quantity(doc, sentence, q) for q in qs],
             )
         )
     _give_organizers(doc, sentence, out, organizers)
     out.sort(key=lambda r: r.quantities[0].start)
     return out
+
+
+def _typed_by_figures(event: Event | None, figures: list[QuantityMatch]) -> Event | None:
+    """Money-only events are budget lines; award-only ones, unless competitions, honours."""
+    if event is None:
+        return None
+    if all(q.kind == "money" for q in figures):
+        return Event(event.text, event.start, event.end, events.money_only_type())
+    if event.type != "competition" and all(q.kind == "award" for q in figures):
+        return Event(event.text, event.start, event.end, events.award_only_type())
+    return event
 
 
 def attach(
