@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from nlp_pipeline.ingest import IngestError, raw_text, read_bytes
 from nlp_pipeline.schema import (
     QUANTITY_KINDS,
     ActivityRecord,
@@ -76,18 +77,10 @@ class GoldError(ValueError):
 
 
 def read_raw(path: Path) -> str:
-    """Return a document's raw text, the string that all spans index into.
-
-    UTF-8 (a leading BOM is dropped) or, failing that, GB18030. Line endings are kept
-    as they are in the file (``newline=""`` semantics).
-    """
-    data = path.read_bytes()
-    if data.startswith(_UTF8_BOM):
-        return data.decode("utf-8-sig")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("gb18030")
+    """Return a document's raw text, the string that all spans index into: read and
+    decoded exactly as ``extract`` reads it (``ingest.raw_text``), line endings kept.
+    Raises ``IngestError`` for a file that cannot be read."""
+    return raw_text(read_bytes(path), path)[0]
 
 
 def _jsonl_lines(path: Path) -> Iterator[tuple[int, Any, str | None]]:
@@ -282,7 +275,7 @@ def validate_gold(gold_dir: Path, docs_dir: Path) -> list[str]:
         else:
             try:
                 raw = read_raw(doc_path)
-            except (OSError, UnicodeDecodeError) as exc:
+            except IngestError as exc:
                 problems.append(f"{path}:{first_line}: cannot read source document: {exc}")
 
         spans: list[tuple[int, int, int, str]] = []
@@ -598,6 +591,10 @@ class ErrorItem:
     attribute: str | None = None
     gold_value: Any = None
     pred_value: Any = None
+    # The quantities and gold record themselves, for tools that mark them (the view).
+    gold_quantity: Quantity | None = None
+    pred_quantity: Quantity | None = None
+    gold_record: ActivityRecord | None = None
 
 
 def _error_item(
@@ -606,9 +603,14 @@ def _error_item(
     it: _QItem,
     gold_event: Event | None,
     pred_event: Event | None,
+    pred: _QItem | None = None,
     **extra: Any,
 ) -> ErrorItem:
+    """An error about ``it`` (the gold item, or the predicted one for EXTRA); ``pred`` is
+    the predicted partner of a paired gold item."""
     q = it.quantity
+    is_gold = category != "EXTRA"
+    partner = it if not is_gold else pred
     return ErrorItem(
         category=category,
         doc_id=doc_id,
@@ -620,6 +622,9 @@ def _error_item(
         gold_event=gold_event.text if gold_event else None,
         pred_event=pred_event.text if pred_event else None,
         sentence=it.record.sentence.text,
+        gold_quantity=q if is_gold else None,
+        pred_quantity=partner.quantity if partner else None,
+        gold_record=it.record if is_gold else None,
         **extra,
     )
 
@@ -645,7 +650,7 @@ def list_errors(
             gi, pi = al.gold[g], al.pred[p]
             ge, pe = gi.record.event, pi.record.event
             if not _events_agree(ge, pe):
-                doc_items.append(_error_item("ATTACH", doc_id, gi, ge, pe))
+                doc_items.append(_error_item("ATTACH", doc_id, gi, ge, pe, pi))
             for name, gv, pv in _attribute_checks(gi.quantity, pi.quantity):
                 if gv != pv:
                     doc_items.append(
@@ -655,6 +660,7 @@ def list_errors(
                             gi,
                             ge,
                             pe,
+                            pi,
                             attribute=name,
                             gold_value=gv,
                             pred_value=pv,

@@ -303,8 +303,9 @@ def _looks_like_garbage(text: str) -> bool:
 def read_bytes(path: Path | str) -> bytes:
     """The bytes of a regular file, or ``IngestError`` saying why it cannot be read.
 
-    Files over ``MAX_FILE_BYTES`` are refused: processing needs about a hundred
-    bytes of memory per character, so one huge file could exhaust the machine.
+    Files over ``MAX_FILE_BYTES`` are refused: memory grows in proportion to the
+    text (normalization peaks near 25 bytes per character), so one huge file
+    could exhaust the machine.
     """
     path = Path(path)
     try:
@@ -347,15 +348,20 @@ def read_document(path: Path | str) -> Document:
     return document_from_bytes(read_bytes(path), path)
 
 
-def document_from_bytes(data: bytes, path: Path) -> Document:
-    """A ``Document`` from a file's bytes: PDF/DOCX/HTML by suffix, else decoded text."""
+def raw_text(data: bytes, path: Path) -> tuple[str, str]:
+    """A file's text as read (the string every span indexes) and its encoding or
+    format: PDF/DOCX/HTML by suffix, else decoded text."""
     from .formats import READERS  # here: formats imports this module
 
     reader = READERS.get(path.suffix.lower())
     if reader is not None:
-        raw, encoding = reader(data), path.suffix.lower().lstrip(".")
-    else:
-        raw, encoding = decode_bytes(data, str(path))
+        return reader(data), path.suffix.lower().lstrip(".")
+    return decode_bytes(data, str(path))
+
+
+def document_from_bytes(data: bytes, path: Path) -> Document:
+    """A ``Document`` from a file's bytes (see ``raw_text``)."""
+    raw, encoding = raw_text(data, path)
     doc = document_from_text(raw, doc_id_for(path))
     doc.path = path
     doc.encoding = encoding

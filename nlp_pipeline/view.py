@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .evaluate import ErrorItem, evaluate, list_errors, load_gold_dir, values_equal
+from .evaluate import evaluate, list_errors, load_gold_dir
 from .formats import READERS
 from .ingest import IngestError, iter_input_files, read_document
 from .patterns import PatternError
@@ -128,20 +128,6 @@ def _summary(q: Quantity) -> str:
     return f"{q.kind} {_number(q.value)} {q.unit} ({', '.join(extras)})"
 
 
-def _same(a: Quantity, b: Quantity) -> bool:
-    return (a.start, a.end, a.kind) == (b.start, b.end, b.kind) and values_equal(a.value, b.value)
-
-
-def _partner(error: ErrorItem, quantity: Quantity) -> bool:
-    """Whether ``quantity`` is the predicted partner of a paired gold quantity's error."""
-    return (
-        quantity.kind == error.kind
-        and values_equal(quantity.value, error.value)
-        and quantity.start < error.end
-        and error.start < quantity.end
-    )
-
-
 def _items(
     doc_id: str, records: list[ActivityRecord], gold: list[ActivityRecord] | None
 ) -> tuple[list[_Item], dict[str, dict[str, Any]]]:
@@ -176,48 +162,44 @@ def _score_items(
 ) -> list[_Item]:
     """Set each predicted item's status from ``list_errors``; return the missed gold items."""
     errors = list_errors({doc_id: gold}, {doc_id: records})
+    by_quantity = {id(it.quantity): it for it in items}
     misses: list[_Item] = []
-    gold_quantities = [(q, r) for r in gold for q in r.quantities]
     for error in errors:
         if error.category == "MISS":
-            for q, r in gold_quantities:
-                if _same(q, _error_quantity(error)):
-                    note = f"missed: gold event {error.gold_event or '(none)'}"
-                    misses.append(_Item(f"g{len(misses)}", q, r, "gold", "miss", [note]))
-                    break
-        elif error.category == "EXTRA":
-            for it in items:
-                if _same(it.quantity, _error_quantity(error)):
-                    it.status = "extra"
-                    it.notes.append("extra: not in gold")
-    for error in errors:
-        if error.category not in ("ATTACH", "ATTR"):
+            assert error.gold_quantity is not None and error.gold_record is not None
+            note = f"missed: gold event {error.gold_event or '(none)'}"
+            misses.append(
+                _Item(
+                    f"g{len(misses)}",
+                    error.gold_quantity,
+                    error.gold_record,
+                    "gold",
+                    "miss",
+                    [note],
+                )
+            )
             continue
-        for it in items:
-            if it.status != "extra" and _partner(error, it.quantity):
-                status = "attach" if error.category == "ATTACH" else "attr"
-                if _STATUS_RANK[status] > _STATUS_RANK.get(it.status or "ok", 0):
-                    it.status = status
-                if error.category == "ATTACH":
-                    it.notes.append(
-                        f"wrong event: gold {error.gold_event or '(none)'}, "
-                        f"predicted {error.pred_event or '(none)'}"
-                    )
-                else:
-                    it.notes.append(
-                        f"{error.attribute}: gold {error.gold_value!r}, "
-                        f"predicted {error.pred_value!r}"
-                    )
-                break
+        it = by_quantity[id(error.pred_quantity)]
+        if error.category == "EXTRA":
+            it.status = "extra"
+            it.notes.append("extra: not in gold")
+            continue
+        status = "attach" if error.category == "ATTACH" else "attr"
+        if _STATUS_RANK[status] > _STATUS_RANK.get(it.status or "ok", 0):
+            it.status = status
+        if error.category == "ATTACH":
+            it.notes.append(
+                f"wrong event: gold {error.gold_event or '(none)'}, "
+                f"predicted {error.pred_event or '(none)'}"
+            )
+        else:
+            it.notes.append(
+                f"{error.attribute}: gold {error.gold_value!r}, predicted {error.pred_value!r}"
+            )
     for it in items:
         if it.status is None:
             it.status = "ok"
     return misses
-
-
-def _error_quantity(error: ErrorItem) -> Quantity:
-    """The quantity an error names, as a ``Quantity`` (span, kind and value)."""
-    return Quantity(error.text, error.start, error.end, kind=error.kind, value=error.value)
 
 
 def _item_json(it: _Item) -> dict[str, Any]:
