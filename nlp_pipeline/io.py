@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
 
-from .ingest import read_bytes
+from .ingest import doc_id_for, read_bytes
 from .schema import ActivityRecord
 
 if TYPE_CHECKING:  # pandas is imported on first use: JSONL output never loads it
@@ -122,7 +122,7 @@ def resume_key(path: Path) -> str:
     Raises ``IngestError`` when the file cannot be read.
     """
     digest = hashlib.sha256(read_bytes(path)).hexdigest()
-    return f"{path.stem}:{digest}"
+    return f"{doc_id_for(path)}:{digest}"
 
 
 class RecordWriter:
