@@ -11,6 +11,7 @@ make one record, so a sentence that holds several activities gives several.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
@@ -180,29 +181,36 @@ def _title_event(doc: Document, sentence: Sentence) -> tuple[Event | None, bool]
     """The event named by the sentence's list-item title, if it has one, and whether
     an event word named it (else the whole short title stands for a budget line)."""
     title = sentence.title
-    if title is None or not title.text:
+    if title is None:
         return None, False
-    text = title.text
+    found = title_phrase(title.text)
+    if found is None:
+        return None, False
+    start, end, etype, named = found
+    rs, re_ = title.raw_span(start, end)
+    return Event(doc.raw[rs:re_], rs, re_, etype), named
+
+
+@lru_cache(maxsize=256)
+def title_phrase(text: str) -> tuple[int, int, str, bool] | None:
+    """``(start, end, type, named by an event word)`` of the event a list-item title
+    names, or None. Cached: every sentence of a list item asks for the same title."""
     cut = next((i for i, ch in enumerate(text) if ch.isdigit()), len(text))
     if cut < 2:
-        return None, False
+        return None
     title_doc = make_doc(text[:cut])
     found = events.find_events(title_doc)
-    named = bool(found)
     if found:
         ev = found[-1]
-        start, end, etype = ev.start, ev.end, ev.type
-    elif (
+        return ev.start, ev.end, ev.type, True
+    if (
         cut <= events.max_title_chars()
         and not events.has_stop(title_doc)
         and not events.is_generic(text[:cut])
     ):
         # A short title with no verb names a budget line: 1. 行政运行。年初预算为…
-        start, end, etype = 0, cut, "other"
-    else:
-        return None, False
-    rs, re_ = title.raw_span(start, end)
-    return Event(doc.raw[rs:re_], rs, re_, etype), named
+        return 0, cut, "other", False
+    return None
 
 
 def _mention(doc: Document, sentence: Sentence, start: int, end: int) -> Mention:
