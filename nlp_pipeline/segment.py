@@ -284,12 +284,17 @@ def _drop_cell_runs(lines: list[MappedText], r: _Rules) -> list[MappedText]:
     return kept
 
 
-def _trimmed(mapped: MappedText, start: int, end: int) -> MappedText | None:
-    text = mapped.text
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """``[start, end)`` without the white space at either end."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    return start, end
+
+
+def _trimmed(mapped: MappedText, start: int, end: int) -> MappedText | None:
+    start, end = _strip(mapped.text, start, end)
     return mapped.slice(start, end) if end > start else None
 
 
@@ -360,9 +365,6 @@ def _add_bounded(text: str, start: int, end: int, spans: list[tuple[int, int]], 
 
 
 def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = _strip(text, start, end)
     if end > start:
         spans.append((start, end))
