@@ -16,37 +16,16 @@ offsets are kept). The reporting year a date needs is ``doc.user_data["year"]``.
 
 from __future__ import annotations
 
-import sys
 from functools import cache
-from types import ModuleType
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from . import events, patterns, quantities
+from ._startup import import_jieba
 
-
-def _import_jieba() -> ModuleType:
-    """Import jieba without ``pkg_resources``.
-
-    jieba imports ``pkg_resources`` (about 0.2 s, a tenth of a small run) only to
-    open its bundled data files, and opens them by path when that import fails; the
-    import is blocked for that moment only, unless something already loaded it.
-    """
-    if "jieba" in sys.modules or "pkg_resources" in sys.modules:
-        import jieba
-
-        return jieba
-    sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # ImportError on import
-    try:
-        import jieba
-    finally:
-        del sys.modules["pkg_resources"]
-    return jieba
-
-
-jieba = _import_jieba()
+jieba = import_jieba()
 
 for _name in ("match", "chars"):
     if not Span.has_extension(_name):
