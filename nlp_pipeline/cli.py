@@ -153,7 +153,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
         ):
             if args.resume:
                 files, skipped = _not_yet_done(files, writer.completed, keys, failures)
-            results = extract_files(files, args.workers, args.debug, save_text, args.timeout)
+            results = extract_files(
+                files, args.workers, args.debug, save_text, args.timeout, jsonl=fmt == "jsonl"
+            )
             for path, records, error in _progress(results, len(files), show_progress):
                 if error is not None:
                     failures.append(Failure(path, error))

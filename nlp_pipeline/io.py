@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any
@@ -28,6 +29,30 @@ if TYPE_CHECKING:  # pandas is imported on first use: JSONL output never loads i
     import pandas as pd
 
 FORMATS = ("jsonl", "csv", "parquet")
+
+
+@dataclass(frozen=True)
+class RenderedRecords:
+    """One document's records already rendered as JSON Lines, with their counts.
+
+    Worker processes send these instead of the records themselves when the output
+    is JSONL: the parent then only writes text, and its share of the two cores
+    (unpickling record objects, encoding JSON) goes to extraction instead.
+    """
+
+    jsonl: str
+    records: int
+    quantities: int
+
+
+def render_jsonl(records: list[ActivityRecord]) -> RenderedRecords:
+    """``records`` as the JSONL text ``RecordWriter`` would write for them."""
+    return RenderedRecords(
+        "".join(_json_line(rec) for rec in records),
+        len(records),
+        sum(len(rec.quantities) for rec in records),
+    )
+
 
 COLUMNS = [
     "doc_id",
@@ -212,21 +237,34 @@ class RecordWriter:
         self._out = _open_at(self.path, self._committed)  # drops what a killed run left
         self._manifest = _open_at(manifest, manifest_size)  # and a torn manifest line
 
-    def write(self, records: list[ActivityRecord], key: str | None = None) -> None:
+    def write(
+        self, records: list[ActivityRecord] | RenderedRecords, key: str | None = None
+    ) -> None:
         """Write one document's records (call once per document, in order).
 
+        ``records`` may come already rendered (``render_jsonl``) for JSONL output.
         ``key`` (resume mode) marks the document done once its records are on disk.
         """
+        if isinstance(records, RenderedRecords):
+            if self.fmt != "jsonl":
+                raise ValueError(f"records rendered as JSONL cannot be written as {self.fmt}")
+            rendered = records
+        elif self.fmt == "jsonl":
+            rendered = render_jsonl(records)
+        else:
+            rendered = None
+        if rendered is not None:
+            self.records += rendered.records
+            self.quantities += rendered.quantities
+            if self._out is not None:
+                self._write_resume(rendered, key)
+                return
+            assert self._fh is not None
+            self._fh.write(rendered.jsonl)
+            return
+        assert isinstance(records, list)
         self.records += len(records)
         self.quantities += sum(len(r.quantities) for r in records)
-        if self._out is not None:
-            self._write_resume(records, key)
-            return
-        if self.fmt == "jsonl":
-            assert self._fh is not None
-            for rec in records:
-                self._fh.write(_json_line(rec))
-            return
         frame = to_dataframe(records)
         if self.fmt == "csv":
             assert self._fh is not None
@@ -235,15 +273,15 @@ class RecordWriter:
         elif len(frame):
             self._write_parquet(frame)
 
-    def _write_resume(self, records: list[ActivityRecord], key: str | None) -> None:
+    def _write_resume(self, rendered: RenderedRecords, key: str | None) -> None:
         assert self._out is not None and self._manifest is not None
         if key is None:
             raise ValueError("resume mode: every document needs its key")
-        self._out.write("".join(_json_line(rec) for rec in records).encode("utf-8"))
+        self._out.write(rendered.jsonl.encode("utf-8"))
         self._out.flush()
         os.fsync(self._out.fileno())  # the records are on disk before the manifest says so
         self._committed = self._out.tell()
-        entry = {"key": key, "records": len(records), "offset": self._committed}
+        entry = {"key": key, "records": rendered.records, "offset": self._committed}
         self._manifest.write(json.dumps(entry).encode("ascii") + b"\n")
         self._manifest.flush()
         self.completed.add(key)

@@ -32,14 +32,16 @@ from pathlib import Path
 
 from .annotate import build_nlp
 from .cli import process_file
+from .io import RenderedRecords, render_jsonl
 from .schema import ActivityRecord
 
 # Files submitted to the pool per worker ahead of the one being written.
 IN_FLIGHT_PER_WORKER = 4
 
-Result = tuple[Path, list[ActivityRecord], str | None]
-# process_file's arguments after the path: debug, save_text, timeout.
-Options = tuple[bool, Path | None, float | None]
+Result = tuple[Path, list[ActivityRecord] | RenderedRecords, str | None]
+# process_file's arguments after the path (debug, save_text, timeout), then whether
+# a worker process renders the records as JSONL.
+Options = tuple[bool, Path | None, float | None, bool]
 
 WORKER_DIED = "the worker process died while processing this file (killed? out of memory?)"
 
@@ -95,9 +97,11 @@ def _init_worker() -> None:
     warm_up()
 
 
-def _work(path: Path, debug: bool, save_text: Path | None, timeout: float | None) -> Result:
+def _work(
+    path: Path, debug: bool, save_text: Path | None, timeout: float | None, jsonl: bool
+) -> Result:
     records, error = process_file(path, debug, save_text, timeout)
-    return path, records, error
+    return path, render_jsonl(records) if jsonl else records, error
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -113,24 +117,27 @@ def extract_files(
     debug: bool = False,
     save_text: Path | None = None,
     timeout: float | None = None,
+    jsonl: bool = False,
 ) -> Iterator[Result]:
     """``(path, records, error)`` for each file, in order; see the module docstring.
 
     ``workers`` ``None`` means all cores; it is capped by the number of files.
     The pool (if any) starts at the call, before the results are iterated.
     ``debug``, ``save_text`` and ``timeout`` (seconds per file, in the process that
-    works on it) are passed on to ``cli.process_file``. ``PatternError``
+    works on it) are passed on to ``cli.process_file``. With ``jsonl``, records made
+    in a worker process come rendered (``io.RenderedRecords``), ready for a JSONL
+    ``RecordWriter``; records made in this process are always records. ``PatternError``
     (a broken rule file) propagates, as it does in one process. A file whose worker
     process dies (killed, out of memory) fails with ``WORKER_DIED``; the others
     in flight at that moment are run again, one at a time, to find which it was.
     """
     files = list(files)
-    options: Options = (debug, save_text, timeout)
     count = default_workers() if workers is None else workers
     count = max(1, min(count, len(files)))
     if count == 1:
         warm_up()
-        return (_work(path, *options) for path in files)
+        return (_work(path, debug, save_text, timeout, False) for path in files)
+    options: Options = (debug, save_text, timeout, jsonl)
     context = _context()
     if context.get_start_method() == "fork":
         warm_up()  # once, shared by the forked workers

@@ -10,6 +10,7 @@ import pytest
 
 from nlp_pipeline import parallel
 from nlp_pipeline.cli import main, process_file
+from nlp_pipeline.io import RecordWriter, RenderedRecords, render_jsonl
 from nlp_pipeline.parallel import default_workers, extract_files
 from nlp_pipeline.schema import ActivityRecord
 
@@ -41,6 +42,37 @@ def test_results_keep_input_order_and_errors(tmp_path: Path) -> None:
     for path, records, error in results[:1] + results[2:]:
         assert error is None
         assert [r.to_dict() for r in records] == [r.to_dict() for r in process_file(path)[0]]
+
+
+def test_workers_can_send_records_rendered_as_jsonl(tmp_path: Path) -> None:
+    empty = tmp_path / "empty-2024.txt"
+    empty.write_text("", encoding="utf-8")
+    files = [*GOLD_DOCS[:2], empty]
+    rendered = list(extract_files(files, workers=2, jsonl=True))
+    in_process = list(extract_files(files, workers=1, jsonl=True))  # records: same process
+    assert [(p, e) for p, _, e in rendered] == [(p, e) for p, _, e in in_process]
+    for (_, sent, _), (_, records, _) in zip(rendered, in_process, strict=True):
+        assert isinstance(sent, RenderedRecords) and isinstance(records, list)
+        assert sent == render_jsonl(records)
+    first = rendered[0][1]
+    assert isinstance(first, RenderedRecords) and first.records > 10
+    assert first.quantities == sum(len(r.quantities) for r in in_process[0][1])
+
+
+def test_the_writer_writes_rendered_records_as_it_writes_records(tmp_path: Path) -> None:
+    records, _ = process_file(GOLD_DOCS[0])
+    for resume in (False, True):
+        plain, rendered = tmp_path / f"plain-{resume}.jsonl", tmp_path / f"rendered-{resume}.jsonl"
+        with RecordWriter(plain, resume=resume) as writer:
+            writer.write(records, "k")
+        with RecordWriter(rendered, resume=resume) as other:
+            other.write(render_jsonl(records), "k")
+        assert rendered.read_bytes() == plain.read_bytes()
+        assert (other.records, other.quantities) == (writer.records, writer.quantities)
+    csv = RecordWriter(tmp_path / "out.csv", "csv")
+    with pytest.raises(ValueError, match="cannot be written as csv"), csv as writer:
+        writer.write(render_jsonl(records))
+    assert not (tmp_path / "out.csv").exists()
 
 
 def test_cli_reports_a_failed_file_as_path_and_message(
