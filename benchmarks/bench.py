@@ -198,6 +198,59 @@ def time_floor(files: list[Path], segment: Callable[[str], object]) -> Run:
     return Run(seconds, None, 0, "", others_load(cpu, own_cpu, seconds))
 
 
+# Run by jieba_in_processes in each process: wait for a common start, segment, report.
+_SEGMENT_LIST = """
+import sys, time
+import jieba
+jieba.setLogLevel(60)
+jieba.initialize()
+paths = open(sys.argv[1], encoding="utf-8").read().splitlines()
+texts = [open(p, encoding="utf-8").read() for p in paths]
+start = float(sys.argv[2])
+while time.time() < start:
+    time.sleep(0.01)
+for text in texts:
+    jieba.lcut(text)
+print(time.time())
+"""
+
+
+def jieba_in_processes(files: list[Path], processes: int, scratch: Path, delay: float = 5.0) -> Run:
+    """``jieba.lcut`` of the files shared among ``processes`` processes that start together.
+
+    The wall time from the common start to the last one's end, start-up excluded as in
+    the one-core floor: what this machine's cores give a perfectly parallel job now.
+    ``delay`` seconds is what every process has to load jieba before the start.
+    """
+    shares: list[list[Path]] = [[] for _ in range(processes)]
+    sizes = [0] * processes
+    for path in sorted(files, key=lambda p: p.stat().st_size, reverse=True):
+        lightest = sizes.index(min(sizes))
+        shares[lightest].append(path)
+        sizes[lightest] += path.stat().st_size
+    lists = []
+    for i, share in enumerate(shares):
+        listing = scratch / f"share-{i}.txt"
+        listing.write_text("\n".join(map(str, share)), encoding="utf-8")
+        lists.append(listing)
+    start = time.time() + delay
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SEGMENT_LIST, str(listing), repr(start)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for listing in lists
+    ]
+    ends: list[float] = []
+    for proc in procs:
+        out, _ = proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"bench: jieba in {processes} processes failed")
+        ends.append(float(out.strip().splitlines()[-1]))
+    return Run(max(ends) - start, None, 0, "", None)
+
+
 def floors(files: list[Path], repeat: int) -> dict[str, Run]:
     """Best of ``repeat`` runs of each floor."""
     import jieba
@@ -358,6 +411,7 @@ def run(
 
     runs: dict[int, Run] = {}
     quarters: list[Run] = []
+    ceilings: list[Run] = []
     for _ in range(args.repeat):  # interleaved, best of: a noisy neighbour hits one run
         for count in counts:
             r = extract(corpus.root, scratch / f"out-{count}.jsonl", count, scratch)
@@ -365,7 +419,11 @@ def run(
             if count not in runs or r.seconds < runs[count].seconds:
                 runs[count] = r
         quarters.append(extract(corpus.quarter, scratch / "out-quarter.jsonl", 1, scratch))
+        if 2 in counts:
+            ceilings.append(jieba_in_processes(corpus.files, 2, scratch))
+            print(f"jieba in 2 processes: {ceilings[-1].seconds:.1f}s", file=sys.stderr)
     quarter = min(quarters, key=lambda r: r.seconds)
+    ceiling = min(ceilings, key=lambda r: r.seconds) if ceilings else None
     reference = scratch / "out-1.jsonl"
     identical = all(
         filecmp.cmp(reference, scratch / f"out-{c}.jsonl", shallow=False) for c in counts
@@ -386,6 +444,9 @@ def run(
         table_row("`jieba.lcut` (the floor, 1 core)", n_files, size, floor["jieba"], jieba_rate),
         table_row("spaCy blank `zh` + jieba, 1 core", n_files, size, floor["spacy"], jieba_rate),
     ]
+    if ceiling is not None:
+        label = "`jieba.lcut`, 2 processes, half the files each"
+        lines.append(table_row(label, n_files, size, ceiling, jieba_rate))
     for count, r in runs.items():
         lines.append(table_row(f"`extract --workers {count}`", n_files, size, r, jieba_rate))
     label = f"`extract --workers 1`, a quarter ({corpus.quarter_bytes / MB:.1f} MB)"
@@ -422,6 +483,12 @@ def run(
             "",
             f"Scaling 1 -> 2 workers once started (start-up time taken off): {steady:.2f}x.",
         ]
+        if ceiling is not None:
+            machine = floor["jieba"].seconds / ceiling.seconds
+            lines[-1] += (
+                f" This machine's own 1 -> 2 scaling in this run, plain jieba over the "
+                f"same files in 1 and in 2 processes: {machine:.2f}x."
+            )
 
     if args.profile_mb > 0:
         profile = profile_stages(corpus.files, int(args.profile_mb * MB), scratch)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -57,6 +58,20 @@ def test_workers_can_send_records_rendered_as_jsonl(tmp_path: Path) -> None:
     first = rendered[0][1]
     assert isinstance(first, RenderedRecords) and first.records > 10
     assert first.quantities == sum(len(r.quantities) for r in in_process[0][1])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_loaded_objects_are_hidden_from_the_collector_during_a_run_only(workers: int) -> None:
+    results = extract_files(GOLD_DOCS[:2], workers=workers)
+    assert gc.get_freeze_count() == 0
+    next(results)
+    assert gc.get_freeze_count() > 1000
+    list(results)
+    assert gc.get_freeze_count() == 0
+    stopped = extract_files(GOLD_DOCS[:2], workers=workers)
+    next(stopped)
+    stopped.close()  # a run abandoned half-way (an error in the caller, Ctrl-C)
+    assert gc.get_freeze_count() == 0
 
 
 def test_the_writer_writes_rendered_records_as_it_writes_records(tmp_path: Path) -> None:

@@ -1,0 +1,53 @@
+"""The benchmark's own parts (benchmarks/bench.py): its corpus and its ceiling run."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
+
+
+def _load_script() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+bench = _load_script()
+
+
+def test_corpus_reaches_the_size_with_a_new_name_per_copy(tmp_path: Path) -> None:
+    bases = bench.base_texts([])
+    corpus = bench.build_corpus(bases, 600_000, tmp_path / "c")
+    names = [p.name for p in corpus.files]
+    assert corpus.bytes >= 600_000
+    assert corpus.bytes == sum(p.stat().st_size for p in corpus.files)
+    assert len(set(names)) == len(names) > len(bases)
+    in_quarter = sorted(corpus.quarter.iterdir())
+    assert len(in_quarter) == corpus.quarter_files
+    assert corpus.quarter_bytes == sum(p.stat().st_size for p in in_quarter)
+    assert 600_000 // 4 <= corpus.quarter_bytes < corpus.bytes
+    assert corpus.files[0].read_bytes() == bases[0].read_bytes()
+
+
+def test_jieba_in_two_processes_times_from_the_common_start(tmp_path: Path) -> None:
+    files = sorted((SCRIPT.parent.parent / "gold" / "docs").iterdir())
+    run = bench.jieba_in_processes(files, 2, tmp_path, delay=3.0)
+    assert 0 < run.seconds < 30
+    shares = [
+        (tmp_path / f"share-{i}.txt").read_text(encoding="utf-8").splitlines() for i in range(2)
+    ]
+    assert sorted(shares[0] + shares[1]) == sorted(map(str, files))
+    assert shares[0] and shares[1]
+
+
+def test_a_table_row_gives_rates_and_the_ratio_to_the_floor() -> None:
+    run = bench.Run(seconds=2.0, max_rss_mb=150.4, returncode=0, stderr="", others=0.25)
+    row = bench.table_row("x", 10, 4_000_000, run, 1_000_000)
+    assert row == "| x | 2.0 | 5.0 | 2.000 | 2.00 | 150 | 0.25 |"
