@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench.py"
+from .conftest import DOCS, load_benchmark
 
-
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_script()
+bench = load_benchmark("bench")
 
 
 def test_corpus_reaches_the_size_with_a_new_name_per_copy(tmp_path: Path) -> None:
@@ -37,7 +24,7 @@ def test_corpus_reaches_the_size_with_a_new_name_per_copy(tmp_path: Path) -> Non
 
 
 def test_jieba_in_two_processes_times_from_the_common_start(tmp_path: Path) -> None:
-    files = sorted((SCRIPT.parent.parent / "gold" / "docs").iterdir())
+    files = sorted(DOCS.iterdir())
     run = bench.jieba_in_processes(files, 2, tmp_path, delay=3.0)
     assert 0 < run.seconds < 30
     shares = [

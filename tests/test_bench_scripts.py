@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -13,19 +9,9 @@ import pytest
 from nlp_pipeline.evaluate import evaluate
 from nlp_pipeline.schema import ActivityRecord, Mention, Quantity
 
-SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "jionlp_money.py"
+from .conftest import load_benchmark
 
-
-def _load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("jionlp_money", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-jm = _load_script()
+jm = load_benchmark("jionlp_money")
 
 RAW = "争取补助资金5万元，其中支出决算为 0 万元，2024年度预算数 414.89 万元。\n项目\t预算\t12万元\n"
 
