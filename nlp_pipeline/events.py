@@ -70,6 +70,7 @@ class _Rules:
     money_only_type: str
     award_only_type: str
     forward_cues: tuple[str, ...]
+    action_heads: tuple[str, ...]
 
 
 @cache
@@ -111,6 +112,7 @@ def rules() -> _Rules:
         money_only_type=str(data.get("money_only_type", "project")),
         award_only_type=str(data.get("award_only_type", "recognition")),
         forward_cues=tuple(data.get("forward_cues", [])),
+        action_heads=tuple(data.get("action_heads", [])),
     )
 
 
@@ -252,6 +254,12 @@ def max_title_chars() -> int:
 def leads_forward(clause: str) -> bool:
     """True where a clause names partners of an activity named later (联合…等17个部门)."""
     return any(cue in clause for cue in rules().forward_cues)
+
+
+def names_an_action(phrase: str) -> bool:
+    """True where an event phrase ends in an action word (改造, 搬迁…): a count right
+    after it counts what the action did, not the thing the phrase names."""
+    return phrase.endswith(rules().action_heads)
 
 
 def award_only_type() -> str:

@@ -157,6 +157,8 @@ def _counted_objects(
         if q.kind != "count":
             continue
         for e in found:
+            if events.names_an_action(e.text):
+                continue
             gap_after = text[q.end : e.start] if e.start >= q.end else None
             gap_before = text[e.end : q.start] if e.end <= q.start else None
             if (gap_after is not None and len(gap_after) <= 1) or (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp_pipeline import events, numbers, patterns, quantities, segment
+from nlp_pipeline import events, extract_text, numbers, patterns, quantities, segment
 from nlp_pipeline.annotate import make_doc
 from nlp_pipeline.ingest import normalize
 
@@ -49,6 +49,13 @@ def test_event_examples(example: dict) -> None:
         assert [loc.text for loc in events.find_locations(text)] == example["locations"]
     if "organizers" in example:
         assert [o.text for o in events.find_organizers(text)] == example["organizers"]
+    if "records" in example:  # which event each figure is attached to, in whole records
+        got_records = [
+            {"quantity": q.text, "event": r.event.text if r.event else None}
+            for r in extract_text(text, "example-2024")
+            for q in r.quantities
+        ]
+        assert got_records == example["records"]
 
 
 @pytest.mark.parametrize(
