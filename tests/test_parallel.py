@@ -32,6 +32,27 @@ def test_two_workers_write_what_one_writes(tmp_path: Path) -> None:
     assert two == one
 
 
+@pytest.mark.parametrize("how", [["-o", "{dir}/out.csv"], ["-o", "{dir}/out.jsonl", "--resume"]])
+def test_csv_and_resume_output_do_not_depend_on_workers(tmp_path: Path, how: list[str]) -> None:
+    outputs = []
+    for workers in ("1", "2"):
+        folder = tmp_path / workers
+        folder.mkdir()
+        argv = [arg.format(dir=folder) for arg in how]
+        code = main(["extract", *map(str, GOLD_DOCS), "--no-progress", "--workers", workers, *argv])
+        assert code == 0
+        outputs.append(Path(argv[1]).read_bytes())
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 100
+
+
+def test_stdout_output_does_not_depend_on_workers(capsys: pytest.CaptureFixture[str]) -> None:
+    printed = []
+    for workers in ("1", "2"):
+        assert main(["extract", *map(str, GOLD_DOCS), "--no-progress", "--workers", workers]) == 0
+        printed.append(capsys.readouterr().out)
+    assert printed[0] == printed[1] and printed[0].count("\n") > 100
+
+
 def test_results_keep_input_order_and_errors(tmp_path: Path) -> None:
     empty = tmp_path / "empty-2024.txt"
     empty.write_text("", encoding="utf-8")
