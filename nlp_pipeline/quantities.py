@@ -57,6 +57,7 @@ class _Rules:
     role_of: dict[str, str]
     carried_roles: frozenset[str]
     implicit: regex.Pattern[str]
+    implicit_before: regex.Pattern[str]
     implicit_units: dict[str, tuple[str, str]]
     article_units: frozenset[str]
     qualifier_words: frozenset[str]
@@ -97,11 +98,18 @@ def rules() -> _Rules:
         str(noun): (str(spec[0]), str(spec[1]))
         for noun, spec in data.get("implicit_units", {}).items()
     }
-    implicit = (
+    nouns = patterns.alternation(list(implicit_units)) or "(?!)"
+    large_figure = (
         rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
         rf"(?<![\dA-Za-z.\-])(?P<num>(?:{_NUMBER})(?:{suffix})?(?:万亿|亿|万)"
         rf"|(?<![{chinese}几数])[{chinese}]{{1,8}}[万亿])(?P<suf2>{suffix})?"
-        rf"(?=(?P<noun>{patterns.alternation(list(implicit_units)) or '(?!)'}))"
+    )
+    implicit = rf"{large_figure}(?=(?P<noun>{nouns}))"
+    # The noun before the figure, a few words between, the figure ending its clause:
+    # 农村贫困人口减少1386万，
+    implicit_before = (
+        rf"(?P<noun>{nouns})[^，。；：、\d“”（）]{{0,{int(data.get('implicit_gap', 6))}}}?"
+        rf"(?P<figure>{large_figure})(?=[，。；、！？]|$)"
     )
     cues = patterns.require(data, "kind_cues", dict, name)
     roles: dict[str, list[str]] = patterns.require(data, "money_roles", dict, name)
@@ -126,6 +134,7 @@ def rules() -> _Rules:
         role_of=role_of,
         carried_roles=frozenset(data.get("money_roles_carried", [])),
         implicit=patterns.compile_regex(implicit, name, "implicit_units"),
+        implicit_before=patterns.compile_regex(implicit_before, name, "implicit_units"),
         implicit_units=implicit_units,
         article_units=frozenset(data.get("article_units", [])),
         qualifier_words=frozenset(data.get("qualifier_words", [])),
@@ -202,11 +211,13 @@ def find_quantities(text: str) -> list[QuantityMatch]:
 def _implicit_people(
     text: str, r: _Rules, quoted: list[tuple[int, int]], taken: list[QuantityMatch]
 ) -> list[QuantityMatch]:
-    """Large round figures of people written without a unit: 6600多万纳税人, 近14亿人口."""
-    out = []
-    for m in r.implicit.finditer(text):
-        start, end = m.span()
-        if _inside(start, quoted) or any(t.start < end and start < t.end for t in taken):
+    """Large round figures of people written without a unit: 6600多万纳税人, 近14亿人口,
+    or after their noun at the end of a clause: 贫困人口减少1386万."""
+    out: list[QuantityMatch] = []
+    after = [(m, m.span()) for m in r.implicit.finditer(text)]
+    before = [(m, m.span("figure")) for m in r.implicit_before.finditer(text, overlapped=True)]
+    for m, (start, end) in sorted(after + before, key=lambda item: item[1]):
+        if _inside(start, quoted) or any(t.start < end and start < t.end for t in taken + out):
             continue
         suffix = m.group("suf2") or next((s for s in ("余", "多") if s in m.group("num")), None)
         value = numbers.parse_number(m.group("num").replace("余", "").replace("多", ""))
