@@ -104,7 +104,9 @@ def rules() -> _Rules:
         rf"(?<![\dA-Za-z.\-])(?P<num>(?:{_NUMBER})(?:{suffix})?(?:万亿|亿|万)"
         rf"|(?<![{chinese}几数])[{chinese}]{{1,8}}[万亿])(?P<suf2>{suffix})?"
     )
-    implicit = rf"{large_figure}(?=(?P<noun>{nouns}))"
+    modifiers = patterns.alternation(list(data.get("implicit_modifiers", [])))
+    modifier = rf"(?:{modifiers})*?" if modifiers else ""
+    implicit = rf"{large_figure}(?={modifier}(?P<noun>{nouns}))"
     # The noun before the figure, a few words between, the figure ending its clause:
     # 农村贫困人口减少1386万，
     implicit_before = (
