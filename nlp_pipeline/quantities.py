@@ -90,7 +90,8 @@ def rules() -> _Rules:
         rf"(?<![\dA-Za-z.\-])(?P<num>{_NUMBER}|(?<![{chinese}])[{chinese}]{{1,12}})(?![\d])"
         rf"(?P<suf1>{suffix})?"
         rf"(?P<mult>{patterns.alternation(list(multipliers))})?"
-        rf"(?P<suf2>{suffix})?"
+        # 4万多亿元, 1千多万元: a second multiplier after the qualifier
+        rf"(?:(?P<suf2>{suffix})(?P<mult2>{patterns.alternation(list(multipliers))})?)?"
         rf"(?P<unit>{patterns.alternation(all_units)})"
         rf"(?P<post>{patterns.alternation(list(nr.post))})?"
     )
@@ -264,9 +265,9 @@ def _build(
     value = numbers.parse_number(num)
     if value is None:
         return None
-    mult = m.group("mult")
-    if mult:
-        value *= r.multipliers[mult]
+    for group in ("mult", "mult2"):
+        if m.group(group):
+            value *= r.multipliers[m.group(group)]
     qualifier = _qualifier(m, pre)
     currency = r.currencies.get(unit)
     kind = "money" if currency is not None or unit == "元" else _kind(text, m, unit, r)
