@@ -28,10 +28,10 @@ own doc id. Then, in one run, it measures:
 
 It prints Markdown tables: throughput with ratios to the jieba floor, and the targets
 with PASS/FAIL. ``--check`` makes the exit status 1 when a target fails. On a machine
-shared with other work, ``--repeat 2`` times every run twice (interleaved) and keeps
-the best, the usual way to see past a neighbour's bursts. The runs go in rounds (every run
-once per round); throughput keeps the best of the rounds, and the 1 -> 2 scaling is
-the median of each round's own ratio, for extract and for plain jieba alike.
+shared with other work, ``--repeat N`` runs everything in N rounds, every run once per
+round (interleaved), the usual way to see past a neighbour's bursts: throughput keeps
+the best of the rounds, and the 1 -> 2 scaling is the median of each round's own
+ratio, for extract and for plain jieba alike.
 """
 
 from __future__ import annotations
@@ -232,10 +232,10 @@ def jieba_in_processes(files: list[Path], processes: int, scratch: Path, delay: 
     """
     shares: list[list[Path]] = [[] for _ in range(processes)]
     sizes = [0] * processes
-    for path in sorted(files, key=lambda p: p.stat().st_size, reverse=True):
+    for size, path in sorted(((p.stat().st_size, p) for p in files), reverse=True):
         lightest = sizes.index(min(sizes))
         shares[lightest].append(path)
-        sizes[lightest] += path.stat().st_size
+        sizes[lightest] += size
     lists = []
     for i, share in enumerate(shares):
         listing = scratch / f"share-{i}.txt"

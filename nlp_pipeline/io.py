@@ -245,22 +245,18 @@ class RecordWriter:
         ``records`` may come already rendered (``render_jsonl``) for JSONL output.
         ``key`` (resume mode) marks the document done once its records are on disk.
         """
-        if isinstance(records, RenderedRecords):
-            if self.fmt != "jsonl":
-                raise ValueError(f"records rendered as JSONL cannot be written as {self.fmt}")
-            rendered = records
-        elif self.fmt == "jsonl":
-            rendered = render_jsonl(records)
-        else:
-            rendered = None
-        if rendered is not None:
-            self.records += rendered.records
-            self.quantities += rendered.quantities
+        if isinstance(records, RenderedRecords) and self.fmt != "jsonl":
+            raise ValueError(f"records rendered as JSONL cannot be written as {self.fmt}")
+        if self.fmt == "jsonl":
+            if not isinstance(records, RenderedRecords):
+                records = render_jsonl(records)
+            self.records += records.records
+            self.quantities += records.quantities
             if self._out is not None:
-                self._write_resume(rendered, key)
-                return
-            assert self._fh is not None
-            self._fh.write(rendered.jsonl)
+                self._write_resume(records, key)
+            else:
+                assert self._fh is not None
+                self._fh.write(records.jsonl)
             return
         assert isinstance(records, list)
         self.records += len(records)

@@ -140,13 +140,14 @@ def extract_files(
     count = max(1, min(count, len(files)))
     if count == 1:
         warm_up()
-        return _in_process(files, (debug, save_text, timeout, False))
+        in_process = (_work(path, debug, save_text, timeout, False) for path in files)
+        return _collector_skips_loaded_objects_during(in_process)
     options: Options = (debug, save_text, timeout, jsonl)
     context = _context()
     if context.get_start_method() == "fork":
         warm_up()  # once, shared by the forked workers
     make_pool = partial(ProcessPoolExecutor, mp_context=context, initializer=_init_worker)
-    return _ordered(make_pool, count, files, options)
+    return _collector_skips_loaded_objects_during(_pooled(make_pool, count, files, options))
 
 
 @contextmanager
@@ -165,20 +166,10 @@ def _collector_skips_loaded_objects() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _in_process(files: list[Path], options: Options) -> Iterator[Result]:
+def _collector_skips_loaded_objects_during(results: Iterator[Result]) -> Iterator[Result]:
+    """``results``, made (lazily: a pool starts at the first) with the collector frozen."""
     with _collector_skips_loaded_objects():
-        for path in files:
-            yield _work(path, *options)
-
-
-def _ordered(
-    make_pool: Callable[[int], ProcessPoolExecutor],
-    count: int,
-    files: list[Path],
-    options: Options,
-) -> Iterator[Result]:
-    with _collector_skips_loaded_objects():
-        yield from _pooled(make_pool, count, files, options)
+        yield from results
 
 
 def _pooled(

@@ -153,12 +153,12 @@ def _counted_objects(
 ) -> set[events.EventMatch]:
     """Event phrases that are the thing a count counts (绩效项目共有3项, 3项…计划项目)."""
     out = set()
+    # A count right after an action (改造620多万套) counts what it did, not the action.
+    countable = [e for e in found if not events.names_an_action(e.text)]
     for q in figures:
         if q.kind != "count":
             continue
-        for e in found:
-            if events.names_an_action(e.text):
-                continue
+        for e in countable:
             gap_after = text[q.end : e.start] if e.start >= q.end else None
             gap_before = text[e.end : q.start] if e.end <= q.start else None
             if (gap_after is not None and len(gap_after) <= 1) or (
