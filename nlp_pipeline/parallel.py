@@ -27,7 +27,6 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -150,26 +149,20 @@ def extract_files(
     return _collector_skips_loaded_objects_during(_pooled(make_pool, count, files, options))
 
 
-@contextmanager
-def _collector_skips_loaded_objects() -> Iterator[None]:
-    """Hide every object alive now from the cyclic garbage collector, for a while.
+def _collector_skips_loaded_objects_during(results: Iterator[Result]) -> Iterator[Result]:
+    """``results``, made with every object alive at the first hidden from the collector.
 
     That is mostly jieba's dictionary, the compiled rules and spaCy, loaded once and
     kept to the end. Full collections then skip them (about 3 % of the run), and
-    workers forked meanwhile do not copy the parent's memory pages the collector
-    would otherwise write to (as Python's ``gc.freeze`` documentation advises).
+    workers forked meanwhile (a pool starts at the first result) do not copy the
+    parent's memory pages the collector would otherwise write to (as Python's
+    ``gc.freeze`` documentation advises). The objects are handed back at the end.
     """
     gc.freeze()
     try:
-        yield
+        yield from results
     finally:
         gc.unfreeze()
-
-
-def _collector_skips_loaded_objects_during(results: Iterator[Result]) -> Iterator[Result]:
-    """``results``, made (lazily: a pool starts at the first) with the collector frozen."""
-    with _collector_skips_loaded_objects():
-        yield from results
 
 
 def _pooled(
