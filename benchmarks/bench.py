@@ -6,8 +6,10 @@ Run from the repository (a few minutes at the default 20 MB on 2 cores)::
     python3 benchmarks/bench.py --mb 5 --workers 1,2 --profile-mb 2
 
 It builds a corpus of at least ``--mb`` megabytes (10^6 bytes of UTF-8) in a temporary
-folder from the bundled reports (``gold/docs/`` and ``benchmarks/corpus/``, plus any
-``--extra`` folder), each copied many times under a new file name so every copy has its
+folder from the bundled reports (``gold/docs/``) and the State Council reports of each
+``--extra`` folder (default ``../shared/corpus-extra/``, read in place: the repository
+does not ship them; ``--extra none`` or a missing folder runs on the bundled reports
+alone, and says so), each copied many times under a new file name so every copy has its
 own doc id. Then, in one run, it measures:
 
 - ``nlp-pipeline extract`` end to end, as a user runs it (a subprocess writing JSONL,
@@ -52,10 +54,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BASE_SOURCES = (
-    (ROOT / "gold" / "docs", ("*.txt", "*.md")),
-    (ROOT / "benchmarks" / "corpus", ("*.txt",)),
-)
+BASE_SOURCES = ((ROOT / "gold" / "docs", ("*.txt", "*.md")),)
+DEFAULT_EXTRA = ROOT.parent / "shared" / "corpus-extra"
 SMALL_FILE = ROOT / "gold" / "docs" / "lusong-2024-selfeval.txt"
 MB = 1_000_000
 
@@ -118,15 +118,31 @@ def others_load(before: float | None, own_cpu: float, seconds: float) -> float |
     return max(0.0, (after - before - own_cpu) / seconds)
 
 
+def extra_folders(given: list[str]) -> list[Path]:
+    """The ``--extra`` folders that exist; the default is ``../shared/corpus-extra``.
+
+    A missing folder is said on stderr and left out, so the benchmark still runs on
+    the bundled reports alone (a fresh clone without ``../shared/``)."""
+    if given == ["none"]:
+        print("bench: --extra none: the bundled reports alone", file=sys.stderr)
+        return []
+    wanted = [Path(g) for g in given] if given else [DEFAULT_EXTRA]
+    found = [d for d in wanted if d.is_dir()]
+    for d in wanted:
+        if not d.is_dir():
+            print(f"bench: {d} not found: running without it", file=sys.stderr)
+    return found
+
+
 def base_texts(extra: list[Path]) -> list[Path]:
     """The reports the corpus is made of, in a fixed order."""
     found: list[Path] = []
-    sources = list(BASE_SOURCES) + [(d, ("*.txt", "*.md")) for d in extra]
+    sources = list(BASE_SOURCES) + [(d, ("*.txt",)) for d in extra]
     for folder, globs in sources:
         for pattern in globs:
             found.extend(sorted(folder.glob(pattern)))
     if not found:
-        raise SystemExit("bench: no base texts found under gold/docs or benchmarks/corpus")
+        raise SystemExit("bench: no base texts found under gold/docs")
     return found
 
 
@@ -368,7 +384,10 @@ def main(argv: list[str] | None = None) -> int:
         help="comma-separated worker counts to run (default: 1 and all cores)",
     )
     parser.add_argument(
-        "--extra", action="append", type=Path, default=[], help="another folder of base texts"
+        "--extra",
+        action="append",
+        default=[],
+        help="a folder of more base texts (default ../shared/corpus-extra; 'none' for none)",
     )
     parser.add_argument(
         "--profile-mb", type=float, default=0.0, help="also profile this many MB in-process"
@@ -401,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
 def run(
     args: argparse.Namespace, counts: list[int], cores: int, scratch: Path, corpus_dir: Path
 ) -> int:
-    bases = base_texts(args.extra)
+    bases = base_texts(extra_folders(args.extra))
     corpus = build_corpus(bases, int(args.mb * MB), corpus_dir)
     n_files, size = len(corpus.files), corpus.bytes
     log = f"corpus: {n_files} files, {size / MB:.1f} MB from {len(bases)} reports; {cores} cores"

@@ -14,17 +14,15 @@ import json
 import signal
 import sys
 import time
-import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
-from . import __version__, formats
-from .ingest import IngestError, iter_input_files, read_document
+from . import __version__
+from .ingest import IngestError, iter_input_files
 from .io import FORMATS, RecordWriter, ResumeError, format_for, resume_key
-from .limits import FileTimeout, Interrupted, terminate_as_interrupt, time_limit
+from .limits import Interrupted, terminate_as_interrupt
 from .patterns import PatternError
-from .records import extract_document
 from .schema import ActivityRecord
 
 EXIT_OK = 0
@@ -43,39 +41,6 @@ class Failure:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
-
-
-def process_file(
-    path: Path,
-    debug: bool = False,
-    save_text: Path | None = None,
-    timeout: float | None = None,
-) -> tuple[list[ActivityRecord], str | None]:
-    """Records of one file, or an error message; never raises for bad input.
-
-    With ``save_text``, the raw text the spans index is also written to that folder.
-    ``timeout`` (seconds) bounds the file's processing: past it, the file fails.
-    """
-    try:
-        with time_limit(timeout):
-            document = read_document(path)
-            if save_text is not None:
-                formats.save_text(document, save_text)
-            return extract_document(document), None
-    except (IngestError, FileTimeout) as exc:
-        return [], str(exc)
-    except OSError as exc:
-        return [], f"cannot save text to {save_text}: {exc.strerror or exc}"
-    except PatternError:
-        raise
-    except RecursionError:
-        return [], "input too deeply nested to process"
-    except MemoryError:
-        return [], "out of memory while processing this file"
-    except Exception as exc:  # noqa: BLE001 - one bad file must not stop a batch
-        if debug:
-            traceback.print_exc()
-        return [], f"internal error: {type(exc).__name__}: {exc}"
 
 
 def _progress(items: Iterable[_T], total: int, enabled: bool) -> Iterator[_T]:
@@ -245,7 +210,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import (
         GoldError,
         evaluate,
-        find_document,
         format_errors,
         format_report,
         list_errors,
@@ -262,13 +226,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         else:
             pred = {}
             for doc_id in sorted(gold):
-                path = find_document(docs, doc_id)
-                if path is None:
-                    print(f"{docs}: no document for gold file {doc_id}.jsonl", file=sys.stderr)
-                    return EXIT_FAILURES
-                records, error = process_file(path, args.debug)
+                records, error = _gold_document_records(gold_dir, docs, doc_id)
                 if error is not None:
-                    print(f"{path}: {error}", file=sys.stderr)
+                    print(error, file=sys.stderr)
                     return EXIT_FAILURES
                 pred[doc_id] = records
     except GoldError as exc:
@@ -294,6 +254,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
             print(f"{args.html}: cannot write: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_FAILURES
     return EXIT_OK
+
+
+def _gold_document_records(
+    gold_dir: Path, docs: Path, doc_id: str
+) -> tuple[list[ActivityRecord], str | None]:
+    """The records of a gold file's document, found in place (``golddocs``), or an error."""
+    from .golddocs import load, locate
+    from .run import process_document
+
+    source = locate(gold_dir, docs, doc_id)
+    if source is None:
+        return [], f"{docs}: no document for gold file {doc_id}.jsonl (nor in docs.json)"
+    try:
+        return process_document(load(source)), None
+    except IngestError as exc:
+        return [], f"{source.path}: {exc}"
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -35,9 +35,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cli import EXIT_FAILURES, EXIT_USAGE, Failure, process_file, report_failures
+from .cli import EXIT_FAILURES, EXIT_USAGE, Failure, report_failures
 from .io import RecordWriter
 from .parallel import default_workers, warm_up
+from .run import process_file
 
 MAX_FILES_PER_PARTITION = 64
 PARTITIONS_PER_THREAD = 4

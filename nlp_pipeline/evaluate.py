@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from nlp_pipeline.golddocs import GoldError, load_raw, locate
 from nlp_pipeline.ingest import IngestError, raw_text, read_bytes
 from nlp_pipeline.schema import (
     QUANTITY_KINDS,
@@ -37,6 +38,7 @@ from nlp_pipeline.schema import (
     Event,
     Mention,
     Quantity,
+    Rate,
     SchemaError,
 )
 
@@ -67,10 +69,6 @@ EVENT_ATTRIBUTES: tuple[str, ...] = ("date", "location", "event_type")
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _T = TypeVar("_T")
-
-
-class GoldError(ValueError):
-    """A gold or prediction file cannot be read; the message is ``path:line: problem``."""
 
 
 # --------------------------------------------------------------------------- loading
@@ -211,6 +209,7 @@ def _record_problems(record: ActivityRecord, obj: dict[str, Any], raw: str | Non
         mentions.append(("location", record.location))
     mentions += [(f"organizers[{i}]", o) for i, o in enumerate(record.organizers)]
     mentions += [(f"quantities[{i}]", q) for i, q in enumerate(record.quantities)]
+    mentions += [(f"rates[{i}]", r) for i, r in enumerate(record.rates)]
     if raw is not None:
         for where, mention in mentions:
             problem = _check_span(raw, mention, where)
@@ -233,6 +232,12 @@ def _record_problems(record: ActivityRecord, obj: dict[str, Any], raw: str | Non
             problems.append(f"{where} is money and needs a 'role'")
         if q.kind == "award" and "level" not in raw_quantities[i]:
             problems.append(f"{where} is an award and needs a 'level' key (null allowed)")
+    for i, rate in enumerate(record.rates):
+        if not (sentence.start <= rate.start and rate.end <= sentence.end):
+            problems.append(
+                f"rates[{i}] {rate.text!r} [{rate.start}, {rate.end}] lies outside its "
+                f"sentence span [{sentence.start}, {sentence.end}]"
+            )
     return problems
 
 
@@ -266,15 +271,23 @@ def validate_gold(gold_dir: Path, docs_dir: Path) -> list[str]:
             parsed.append((lineno, record, obj))
 
         raw: str | None = None
-        doc_path = find_document(docs_dir, doc_id)
         first_line = parsed[0][0] if parsed else 1
-        if doc_path is None:
-            problems.append(
-                f"{path}:{first_line}: source document {doc_id!r} not found in {docs_dir}"
-            )
+        try:
+            source = locate(gold_dir, docs_dir, doc_id)
+        except GoldError as exc:
+            problems.append(str(exc))
+            source = None
         else:
+            if source is None:
+                problems.append(
+                    f"{path}:{first_line}: source document {doc_id!r} not found in {docs_dir} "
+                    f"nor in {gold_dir / 'docs.json'}"
+                )
+        if source is not None:
             try:
-                raw = read_raw(doc_path)
+                raw = load_raw(source)
+            except GoldError as exc:
+                problems.append(str(exc))
             except IngestError as exc:
                 problems.append(f"{path}:{first_line}: cannot read source document: {exc}")
 
@@ -357,6 +370,8 @@ class EvalResult:
     attributes: dict[str, Accuracy]
     per_document: dict[str, dict[str, Score]]
     ignored_documents: list[str] = field(default_factory=list)
+    rate: Score = field(default_factory=lambda: Score.from_counts(0, 0, 0))
+    record_per_kind: dict[str, Score] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -365,6 +380,8 @@ class EvalResult:
             "event": self.event.to_json(),
             "event_untyped": self.event_untyped.to_json(),
             "per_kind": {k: s.to_json() for k, s in self.per_kind.items()},
+            "rate": self.rate.to_json(),
+            "record_per_kind": {k: s.to_json() for k, s in self.record_per_kind.items()},
             "attributes": {k: a.to_json() for k, a in self.attributes.items()},
             "per_document": {
                 doc: {name: s.to_json() for name, s in scores.items()}
@@ -439,6 +456,14 @@ def _align(gold: list[ActivityRecord], pred: list[ActivityRecord]) -> _DocAlignm
     return _DocAlignment(g_items, p_items, pairs)
 
 
+def _rates(records: list[ActivityRecord]) -> list[Rate]:
+    return sorted((r for rec in records for r in rec.rates), key=lambda r: (r.start, r.end))
+
+
+def _rates_match(g: Rate, p: Rate) -> bool:
+    return g.kind == p.kind and values_equal(g.value, p.value) and g.overlaps(p)
+
+
 def _events_agree(a: Event | None, b: Event | None) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -503,6 +528,8 @@ def evaluate(
     """
     quantity, record, event, event_untyped = _Counts(), _Counts(), _Counts(), _Counts()
     per_kind = {kind: _Counts() for kind in QUANTITY_KINDS}
+    record_kind = {kind: _Counts() for kind in QUANTITY_KINDS}
+    rate = _Counts()
     attr_correct = dict.fromkeys(QUANTITY_ATTRIBUTES + EVENT_ATTRIBUTES, 0)
     attr_total = dict.fromkeys(QUANTITY_ATTRIBUTES + EVENT_ATTRIBUTES, 0)
     per_document: dict[str, dict[str, Score]] = {}
@@ -516,10 +543,11 @@ def evaluate(
         for counts in (quantity, record, doc_q, doc_r):
             counts.gold += len(al.gold)
             counts.pred += len(al.pred)
-        for it in al.gold:
-            per_kind.setdefault(it.quantity.kind, _Counts()).gold += 1
-        for it in al.pred:
-            per_kind.setdefault(it.quantity.kind, _Counts()).pred += 1
+        for table in (per_kind, record_kind):
+            for it in al.gold:
+                table.setdefault(it.quantity.kind, _Counts()).gold += 1
+            for it in al.pred:
+                table.setdefault(it.quantity.kind, _Counts()).pred += 1
         for g, p in al.pairs:
             gi, pi = al.gold[g], al.pred[p]
             quantity.tp += 1
@@ -528,10 +556,15 @@ def evaluate(
             if _events_agree(gi.record.event, pi.record.event):
                 record.tp += 1
                 doc_r.tp += 1
+                record_kind[gi.quantity.kind].tp += 1
             for name, gv, pv in _attribute_checks(gi.quantity, pi.quantity):
                 attr_total[name] += 1
                 attr_correct[name] += gv == pv
         per_document[doc_id] = {"quantity": doc_q.score(), "record": doc_r.score()}
+        g_rates, p_rates = _rates(gold_records), _rates(pred_records)
+        rate.gold += len(g_rates)
+        rate.pred += len(p_rates)
+        rate.tp += len(greedy_pairs(g_rates, p_rates, _rates_match))
 
         g_events, p_events = _distinct_events(gold_records), _distinct_events(pred_records)
         for counts in (event, event_untyped):
@@ -562,6 +595,8 @@ def evaluate(
         attributes={name: Accuracy(attr_correct[name], attr_total[name]) for name in attr_total},
         per_document=per_document,
         ignored_documents=sorted(set(pred) - set(gold)),
+        rate=rate.score(),
+        record_per_kind={kind: counts.score() for kind, counts in record_kind.items()},
     )
 
 
@@ -730,6 +765,7 @@ def _headline(result: EvalResult) -> list[tuple[str, Score]]:
         ("record", result.record),
         ("event", result.event),
         ("event_untyped", result.event_untyped),
+        ("rate", result.rate),
     ]
 
 
@@ -771,6 +807,7 @@ def format_markdown_table(result: EvalResult) -> str:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     rows = _headline(result) + [(f"quantity: {k}", s) for k, s in result.per_kind.items()]
+    rows += [(f"record: {k}", s) for k, s in result.record_per_kind.items()]
     for name, s in rows:
         lines.append(
             f"| {name} | {s.p:.3f} | {s.r:.3f} | {s.f1:.3f} | {s.tp} | {s.gold} | {s.pred} |"

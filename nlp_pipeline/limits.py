@@ -2,7 +2,7 @@
 
 ``time_limit(seconds)`` raises ``FileTimeout`` in the code it guards once that
 many seconds have passed (a ``SIGALRM`` timer, so it interrupts Python code and
-the ``regex`` module's matching alike); ``cli.process_file`` turns that into the
+the ``regex`` module's matching alike); ``run.process_file`` turns that into the
 file's error, so one runaway file does not hang a batch. It works in the main
 thread of a process (POSIX only); elsewhere it does nothing.
 

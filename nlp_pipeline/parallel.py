@@ -1,7 +1,7 @@
 """Parallel extraction: map files to records on every core, in input order.
 
 ``extract_files(files, workers)`` yields ``(path, records, error)`` for each file
-in the order given, exactly as ``cli.process_file`` would one after another: the
+in the order given, exactly as ``run.process_file`` would one after another: the
 record ids, their order and the per-file error messages do not depend on the
 number of workers. ``workers=1`` runs in this process; more start a
 process pool whose workers each build the spaCy/jieba pipeline once.
@@ -32,8 +32,8 @@ from itertools import islice
 from pathlib import Path
 
 from .annotate import build_nlp
-from .cli import process_file
 from .io import RenderedRecords, render_jsonl
+from .run import process_file
 from .schema import ActivityRecord
 
 # Files submitted to the pool per worker ahead of the one being written.
@@ -127,7 +127,7 @@ def extract_files(
     result is asked for. While results are being made, the objects alive at that
     moment are hidden from the cyclic garbage collector (``gc.freeze``).
     ``debug``, ``save_text`` and ``timeout`` (seconds per file, in the process that
-    works on it) are passed on to ``cli.process_file``. With ``jsonl``, records made
+    works on it) are passed on to ``run.process_file``. With ``jsonl``, records made
     in a worker process come rendered (``io.RenderedRecords``), ready for a JSONL
     ``RecordWriter``; records made in this process are always records. ``PatternError``
     (a broken rule file) propagates, as it does in one process. A file whose worker

@@ -14,6 +14,7 @@ from typing import Any
 QUANTITY_KINDS: tuple[str, ...] = ("sessions", "participants", "award", "money", "count")
 QUALIFIERS: tuple[str, ...] = ("exact", "over", "at_least", "about", "nearly", "under")
 MONEY_ROLES: tuple[str, ...] = ("budget", "spent", "income", "grant", "change", "other")
+RATE_KINDS: tuple[str, ...] = ("execution", "change", "share", "other")
 EVENT_TYPES: tuple[str, ...] = (
     "popularization",
     "training",
@@ -52,10 +53,32 @@ class Mention:
 
 @dataclass(frozen=True)
 class Event(Mention):
+    """An activity or budget line; ``line`` is a budget line's canonical name."""
+
     type: str = "other"
+    line: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "span": [self.start, self.end], "type": self.type}
+        out: dict[str, Any] = {"text": self.text, "span": [self.start, self.end], "type": self.type}
+        if self.line is not None:
+            out["line"] = self.line
+        return out
+
+
+@dataclass(frozen=True)
+class Rate(Mention):
+    """A percentage stated about a record's figures; ``value`` is a fraction."""
+
+    kind: str = "other"
+    value: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "span": [self.start, self.end],
+            "value": _plain_number(self.value),
+        }
 
 
 @dataclass(frozen=True)
@@ -108,6 +131,7 @@ class ActivityRecord:
     organizers: list[Mention] = field(default_factory=list)
     section: str | None = None
     record_id: str | None = None
+    rates: list[Rate] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,6 +144,7 @@ class ActivityRecord:
             "location": self.location.to_dict() if self.location else None,
             "organizers": [o.to_dict() for o in self.organizers],
             "quantities": [q.to_dict() for q in self.quantities],
+            "rates": [r.to_dict() for r in self.rates],
         }
 
     @classmethod
@@ -136,6 +161,9 @@ class ActivityRecord:
         organizers_raw = data.get("organizers", []) or []
         if not isinstance(organizers_raw, list):
             raise SchemaError("'organizers' must be a list")
+        rates_raw = data.get("rates", []) or []
+        if not isinstance(rates_raw, list):
+            raise SchemaError("'rates' must be a list")
         section = data.get("section")
         if section is not None and not isinstance(section, str):
             raise SchemaError("'section' must be a string or null")
@@ -152,6 +180,7 @@ class ActivityRecord:
             location=_mention(data["location"], "location") if data.get("location") else None,
             organizers=[_mention(o, "organizers[]") for o in organizers_raw],
             quantities=[_quantity(q, i) for i, q in enumerate(quantities_raw)],
+            rates=[_rate(r, i) for i, r in enumerate(rates_raw)],
         )
 
 
@@ -197,7 +226,20 @@ def _event(data: Any) -> Event | None:
     etype = data.get("type")
     if etype not in EVENT_TYPES:
         raise SchemaError(f"'event.type' must be one of {', '.join(EVENT_TYPES)}, got {etype!r}")
-    return Event(base.text, base.start, base.end, etype)
+    line = _optional_str(data, "line", "event")
+    return Event(base.text, base.start, base.end, etype, line)
+
+
+def _rate(data: Any, index: int) -> Rate:
+    where = f"rates[{index}]"
+    base = _mention(data, where)
+    kind = data.get("kind")
+    if kind not in RATE_KINDS:
+        raise SchemaError(f"'{where}.kind' must be one of {', '.join(RATE_KINDS)}, got {kind!r}")
+    value = data.get("value")
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise SchemaError(f"'{where}.value' must be a number (a fraction: 93.1% is 0.931)")
+    return Rate(base.text, base.start, base.end, kind=kind, value=value)
 
 
 def _date(data: Any) -> DateMention | None:

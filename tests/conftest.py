@@ -12,6 +12,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "gold"
 DOCS = GOLD / "docs"
+HELDOUT = ROOT / "gold-heldout"
+# The corpora read in place, beside the repository (never copied into it).
+SHARED = ROOT.parent / "shared"
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason=f"{SHARED} (the corpora read in place) is not beside the repository"
+)
 
 
 def load_benchmark(name: str) -> ModuleType:
@@ -34,3 +40,19 @@ def corpus_records(corpus_paths: list[Path]) -> dict[str, list]:
     from nlp_pipeline import extract_file
 
     return {p.stem: extract_file(p) for p in corpus_paths}
+
+
+def gold_set(gold_dir: Path) -> tuple[dict[str, list], dict[str, list]]:
+    """A gold folder and the pipeline's records for each of its documents, found in place
+    (``golddocs``: the docs folder, or ``docs.json`` for the corpora of ``../shared/``)."""
+    from nlp_pipeline.evaluate import load_gold_dir
+    from nlp_pipeline.golddocs import load, locate
+    from nlp_pipeline.run import process_document
+
+    gold = load_gold_dir(gold_dir)
+    pred = {}
+    for doc_id in gold:
+        source = locate(gold_dir, gold_dir / "docs", doc_id)
+        assert source is not None, doc_id
+        pred[doc_id] = process_document(load(source))
+    return gold, pred

@@ -73,7 +73,9 @@ def test_record_json_follows_the_schema(corpus_records) -> None:
         "location",
         "organizers",
         "quantities",
+        "rates",
     }
+    assert isinstance(record["rates"], list)
     assert record["record_id"] == "dongxihu-2024-selfeval:0000"
 
 

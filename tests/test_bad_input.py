@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 
 import nlp_pipeline.cli as cli
+import nlp_pipeline.run as run_stage
 from nlp_pipeline import (
     IngestError,
     events,
@@ -442,7 +443,7 @@ def _interrupt_at(
     monkeypatch: pytest.MonkeyPatch, call: int, interrupt: Callable[[], None]
 ) -> None:
     """Make the ``call``-th document processed by the CLI interrupt the run."""
-    real = cli.extract_document
+    real = run_stage.process_document
     calls = []
 
     def extract(doc: Any) -> Any:
@@ -451,7 +452,7 @@ def _interrupt_at(
             interrupt()
         return real(doc)
 
-    monkeypatch.setattr(cli, "extract_document", extract)
+    monkeypatch.setattr(run_stage, "process_document", extract)
 
 
 def _raise_keyboard_interrupt() -> None:

@@ -38,3 +38,15 @@ def test_a_table_row_gives_rates_and_the_ratio_to_the_floor() -> None:
     run = bench.Run(seconds=2.0, max_rss_mb=150.4, returncode=0, stderr="", others=0.25)
     row = bench.table_row("x", 10, 4_000_000, run, 1_000_000)
     assert row == "| x | 2.0 | 5.0 | 2.000 | 2.00 | 150 | 0.25 |"
+
+
+def test_extra_folders_default_to_shared_and_a_missing_one_is_said(tmp_path: Path, capsys) -> None:
+    assert bench.extra_folders(["none"]) == []
+    missing = tmp_path / "nowhere"
+    assert bench.extra_folders([str(missing)]) == []
+    assert "not found: running without it" in capsys.readouterr().err
+    assert bench.extra_folders([str(tmp_path)]) == [tmp_path]
+    default = bench.extra_folders([])
+    assert default == ([bench.DEFAULT_EXTRA] if bench.DEFAULT_EXTRA.is_dir() else [])
+    bases = bench.base_texts([])
+    assert bases and all(p.parent == DOCS for p in bases)

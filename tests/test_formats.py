@@ -12,9 +12,10 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from nlp_pipeline import extract_file
-from nlp_pipeline.cli import main, process_file
+from nlp_pipeline.cli import main
 from nlp_pipeline.formats import READERS, read_html
 from nlp_pipeline.ingest import IngestError, iter_input_files, read_document
+from nlp_pipeline.run import process_file
 
 LINE1 = "全年举办科普讲座12场，参与群众1500余人次。"
 LINE2 = "争取补助资金5万元，获一等奖1名。"

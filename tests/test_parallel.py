@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from nlp_pipeline import parallel
-from nlp_pipeline.cli import main, process_file
+from nlp_pipeline.cli import main
 from nlp_pipeline.io import RecordWriter, RenderedRecords, render_jsonl
 from nlp_pipeline.parallel import default_workers, extract_files
+from nlp_pipeline.run import process_file
 from nlp_pipeline.schema import ActivityRecord
 
 GOLD_DOCS = sorted((Path(__file__).resolve().parent.parent / "gold" / "docs").iterdir())
