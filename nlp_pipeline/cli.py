@@ -187,6 +187,9 @@ def cmd_view(args: argparse.Namespace) -> int:
     from .view import write_views
 
     out = Path(args.output)
+    if not args.paths and not args.gold:
+        print("nlp-pipeline view: give documents, or --gold to view its documents", file=sys.stderr)
+        return EXIT_USAGE
     try:
         summaries, failures = write_views(
             [Path(p) for p in args.paths], out, Path(args.gold) if args.gold else None
@@ -342,7 +345,9 @@ def build_parser() -> argparse.ArgumentParser:
     vg.set_defaults(func=cmd_validate_gold)
 
     vw = sub.add_parser("view", help="write an HTML page per document, records highlighted")
-    vw.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
+    vw.add_argument(
+        "paths", nargs="*", help="files or folders (searched recursively); default: --gold's"
+    )
     vw.add_argument("-o", "--output", required=True, help="folder for the pages and index.html")
     vw.add_argument("--gold", help="folder of gold files: mark misses, extras, wrong events")
     vw.set_defaults(func=cmd_view)

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -29,9 +30,10 @@ from urllib.parse import quote
 
 from .evaluate import evaluate, list_errors, load_gold_dir
 from .formats import READERS
-from .ingest import IngestError, iter_input_files, read_document
+from .golddocs import GoldError, load, locate
+from .ingest import Document, IngestError, iter_input_files, read_document
 from .patterns import PatternError
-from .records import extract_document
+from .run import process_document
 from .schema import QUANTITY_KINDS, ActivityRecord, Event, Quantity
 
 __all__ = ["DocumentSummary", "STATUSES", "render_document", "render_index", "write_views"]
@@ -629,6 +631,18 @@ def _page_name(doc_id: str, taken: set[str]) -> str:
     return name
 
 
+def _gold_inputs(
+    gold_dir: Path, doc_ids: list[str]
+) -> Iterator[tuple[Path, str | None, Callable[[], Document]]]:
+    """The documents of a gold folder, found in place (``golddocs``)."""
+    for doc_id in doc_ids:
+        source = locate(gold_dir, gold_dir / "docs", doc_id)
+        if source is None:
+            yield gold_dir / f"{doc_id}.jsonl", "no document for this gold file", Document
+            continue
+        yield source.path, None, partial(load, source)
+
+
 def write_views(
     paths: list[Path], out_dir: Path, gold_dir: Path | None = None
 ) -> tuple[list[DocumentSummary], list[str]]:
@@ -639,22 +653,27 @@ def write_views(
     Raises ``GoldError`` if ``gold_dir`` cannot be read.
     """
     gold = load_gold_dir(gold_dir) if gold_dir is not None else None
-    inputs = list(iter_input_files(paths))  # before writing: the pages are .html files
+    inputs: list[tuple[Path, str | None, Callable[[], Document]]] = [
+        (path, problem, partial(read_document, path))
+        for path, problem in iter_input_files(paths)  # before writing: pages are .html
+    ]
+    if not paths and gold_dir is not None and gold is not None:
+        inputs = list(_gold_inputs(gold_dir, sorted(gold)))
     out_dir.mkdir(parents=True, exist_ok=True)
     written = out_dir.resolve()
     summaries: list[DocumentSummary] = []
     failures: list[str] = []
     taken: set[str] = set()
-    for path, problem in inputs:
+    for path, problem, read in inputs:
         if written in path.resolve().parents:
             continue  # a page of an earlier run, in the folder being viewed
         if problem is not None:
             failures.append(f"{path}: {problem}")
             continue
         try:
-            doc = read_document(path)
-            records = extract_document(doc)
-        except IngestError as exc:
+            doc = read()
+            records = process_document(doc)
+        except (IngestError, GoldError) as exc:
             failures.append(f"{path}: {exc}")
             continue
         except PatternError:

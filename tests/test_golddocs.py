@@ -126,3 +126,12 @@ def test_no_third_party_text_is_tracked() -> None:
         if name.endswith((".txt", ".md")) and "/docs/" in name:
             assert any(name.startswith(a) for a in allowed_docs), name
         assert not name.startswith("benchmarks/corpus/"), name
+
+
+def test_view_gold_pages_the_gold_documents_found_in_place(tmp_path: Path) -> None:
+    gold, _ = _gold_set(tmp_path)
+    out = tmp_path / "view"
+    assert main(["view", "--gold", str(gold), "-o", str(out)]) == 0
+    page = (out / "demo-2024-excerpt.html").read_text(encoding="utf-8")
+    assert "10余场" in page and "前言" not in page
+    assert main(["view", "-o", str(out)]) == 2
