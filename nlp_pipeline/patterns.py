@@ -60,7 +60,7 @@ def require(data: dict[str, Any], key: str, kind: type, name: str) -> Any:
     """Fetch ``data[key]`` and check its type, or raise ``PatternError`` naming the file."""
     value = data.get(key)
     if not isinstance(value, kind):
-        raise PatternError(f"{_where(name, key)}: '{key}' must be a {kind.__name__}")
+        raise PatternError(f"{where(name, key)}: '{key}' must be a {kind.__name__}")
     return value
 
 
@@ -70,11 +70,11 @@ def compile_regex(pattern: str, name: str, key: str) -> regex.Pattern[str]:
         return regex.compile(pattern)
     except regex.error as exc:
         raise PatternError(
-            f"{_where(name, pattern, key.split('.')[0])}: '{key}': bad regular expression: {exc}"
+            f"{where(name, pattern, key.split('.')[0])}: '{key}': bad regular expression: {exc}"
         ) from None
 
 
-def _where(name: str, *values: str) -> str:
+def where(name: str, *values: str) -> str:
     """``path:line`` of the first of ``values`` written in ``patterns/<name>.yaml`` as a
     key or a value; just ``path`` if none is (or the file no longer parses)."""
     path = patterns_dir() / f"{name}.yaml"

@@ -33,6 +33,8 @@ class Sentence:
     paragraph: int
     title: MappedText | None
     in_table: bool = False
+    # The innermost heading's text after its number (where a budget line may be named).
+    heading: MappedText | None = None
 
     @property
     def text(self) -> str:
@@ -57,6 +59,9 @@ class _Rules:
     form_min_figures: int
     form_figure: regex.Pattern[str]
     enumeration_starts: tuple[str, ...]
+    prose_run_on: regex.Pattern[str]
+    year_field: regex.Pattern[str]
+    heading_run_on_chars: int
 
 
 @cache
@@ -82,6 +87,9 @@ def rules() -> _Rules:
         form_min_figures=int(data.get("form_line_min_figures", 2)),
         form_figure=patterns.compile_regex(data["form_figure"], name, "form_figure"),
         enumeration_starts=tuple(data.get("enumeration_starts", [])),
+        prose_run_on=patterns.compile_regex(data.get("prose_run_on", "(?!)"), name, "prose_run_on"),
+        year_field=patterns.compile_regex(data.get("year_field", "(?!)"), name, "year_field"),
+        heading_run_on_chars=int(data.get("heading_run_on_chars", 30)),
     )
 
 
@@ -143,13 +151,22 @@ def _heading_like(body: str, r: _Rules) -> bool:
 
 
 def _is_form_line(raw_line: str) -> bool:
+    """A table row flattened into space-separated fields (indicator, target, actual…).
+
+    A prose line wrapped by a PDF also has figures between spaces; it shows itself by
+    a figure whose unit runs on into the sentence (``0 辆、应急保障用车``), and its years
+    (``2024 年度``) are no figures."""
     r = rules()
-    if any(ch in raw_line for ch in "，。；"):
+    if any(ch in raw_line for ch in "，。；") or r.prose_run_on.search(raw_line):
         return False
     fields = raw_line.split()
     if len(fields) < 3:
         return False
-    figures = sum(1 for f in fields if r.form_figure.match(f))
+    figures = sum(
+        1
+        for f, following in zip(fields, [*fields[1:], ""], strict=True)
+        if r.form_figure.match(f) and not (r.year_field.match(f) and following.startswith("年"))
+    )
     return figures >= r.form_min_figures
 
 
@@ -186,7 +203,7 @@ def _lines(doc: Document) -> Iterator[_Line]:
 
 def _heading_text(doc: Document, line: _Line) -> str:
     rs, re_ = doc.mapped.raw_span(line.start, line.end)
-    raw = doc.raw[rs:re_]
+    raw = "".join(doc.raw[rs:re_].splitlines())
     raw = regex.sub(r"<[^<>]{0,200}>|\*\*|__", "", raw)
     raw = regex.sub(r"^\s*#{1,6}\s*|^\s*[-*+]\s+", "", raw)
     return " ".join(raw.split())
@@ -199,6 +216,7 @@ def segment(doc: Document) -> list[Sentence]:
     sentences: list[Sentence] = []
     # (rank, heading text, Markdown level of an unnumbered Markdown heading or 0)
     stack: list[tuple[int, str, int]] = []
+    heading: MappedText | None = None
     para: list[MappedText] = []
     para_title: MappedText | None = None
     para_index = 0
@@ -210,12 +228,15 @@ def segment(doc: Document) -> list[Sentence]:
             joined = MappedText.concat(para)
             section = " > ".join(t for _, t, _ in stack) or None
             for s, e in split_sentences(joined.text, r):
-                sentences.append(Sentence(joined.slice(s, e), section, para_index, para_title))
+                sentences.append(
+                    Sentence(joined.slice(s, e), section, para_index, para_title, heading=heading)
+                )
             para_index += 1
         para = []
         para_title = None
 
-    for line in _lines(doc):
+    lines = _join_wrapped_headings(mapped, list(_lines(doc)), r)
+    for line in lines:
         if line.kind == "blank":
             continue
         if line.kind == "table":
@@ -239,6 +260,7 @@ def segment(doc: Document) -> list[Sentence]:
             ):
                 stack.pop()
             stack.append((line.rank, _heading_text(doc, line), unnumbered))
+            heading = _joined(mapped, line.body, line.end)
             continue
         piece = _trimmed(mapped, line.start, line.end)
         if piece is None:
@@ -253,12 +275,64 @@ def segment(doc: Document) -> list[Sentence]:
     return sentences
 
 
+def _wrapped(mapped: MappedText, lines: list[_Line], r: _Rules) -> bool:
+    """Whether the text is hard-wrapped (PDF text): most prose lines end mid-sentence."""
+    ends = r.sentence_end + r.closing_marks + "：:，,、"
+    prose = [ln for ln in lines if ln.kind in ("prose", "item") and ln.end - ln.start >= 10]
+    if len(prose) < 4:
+        return False
+    open_ended = sum(1 for ln in prose if mapped.text[ln.end - 1] not in ends)
+    return open_ended * 2 > len(prose)
+
+
+def _join_wrapped_headings(mapped: MappedText, lines: list[_Line], r: _Rules) -> list[_Line]:
+    """In hard-wrapped text, a numbered heading cut by the line break runs on into the next
+    line up to its sentence end (``3、…（款）其他社会工作`` + ``事务支出（项）。主要用于…``):
+    the heading takes that piece (``_Line.start`` to the piece's end, joined in the map as
+    the line break is), and the rest of the next line stays prose."""
+    if not _wrapped(mapped, lines, r):
+        return lines
+    text = mapped.text
+    out: list[_Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        j = i + 1
+        while j < len(lines) and lines[j].kind == "blank":
+            j += 1  # a page break between the two halves
+        nxt = lines[j] if j < len(lines) else None
+        head = text[line.body : line.end].rstrip()
+        if (
+            line.kind == "heading"
+            and head
+            and head[-1] not in r.sentence_end + "：:"
+            and nxt is not None
+            and nxt.kind == "prose"
+        ):
+            piece = text[nxt.start : nxt.end]
+            room = r.heading_run_on_chars
+            cut = next((k for k, ch in enumerate(piece[: room + 1]) if ch in r.sentence_end), -1)
+            if cut >= 0 and not any(ch in "，：,:" for ch in piece[:cut]):
+                out.append(_Line("heading", line.start, nxt.start + cut + 1, line.rank, line.body))
+                if nxt.start + cut + 1 < nxt.end:
+                    out.append(_Line("prose", nxt.start + cut + 1, nxt.end))
+                i = j + 1
+                continue
+        out.append(line)
+        i += 1
+    return out
+
+
 def _ends_paragraph(previous: str, line: str, r: _Rules) -> bool:
     """Whether a line starts a new paragraph after ``previous``: after a sentence end,
     or after a colon when the line opens an enumeration (其中：\n一是…)."""
     last = previous[-1]
-    if last in r.sentence_end or last in r.closing_marks:
+    if last in r.sentence_end:
         return True
+    if last in r.closing_marks:
+        # 。” ends a sentence; a bare ” or ） mid-sentence is a PDF line wrap (为“良”\n的项目)
+        before = previous.rstrip(r.closing_marks)[-1:]
+        return not before or before in r.sentence_end or not line[:1].isalnum()
     return last in "：:" and line.startswith(r.enumeration_starts)
 
 
@@ -296,6 +370,20 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 def _trimmed(mapped: MappedText, start: int, end: int) -> MappedText | None:
     start, end = _strip(mapped.text, start, end)
     return mapped.slice(start, end) if end > start else None
+
+
+def _joined(mapped: MappedText, start: int, end: int) -> MappedText | None:
+    """``[start, end)`` with its line breaks (and the spaces around them) taken out."""
+    pieces: list[MappedText] = []
+    pos = start
+    while pos < end:
+        nl = mapped.text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        piece = _trimmed(mapped, pos, stop)
+        if piece is not None:
+            pieces.append(piece)
+        pos = stop + 1
+    return MappedText.concat(pieces) if pieces else None
 
 
 def _item_title(mapped: MappedText, body: int, end: int, r: _Rules) -> MappedText | None:

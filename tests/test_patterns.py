@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlp_pipeline import events, extract_text, numbers, patterns, quantities, segment
+from nlp_pipeline import budget, events, extract_text, numbers, patterns, quantities, segment
 from nlp_pipeline.annotate import make_doc
 from nlp_pipeline.ingest import normalize
 
@@ -58,6 +58,20 @@ def test_event_examples(example: dict) -> None:
         assert got_records == example["records"]
 
 
+@pytest.mark.parametrize("example", _examples("budget"), ids=lambda e: e["text"])
+def test_budget_line_examples(example: dict) -> None:
+    got = [{"text": m.text, "line": m.line} for m in budget.find_lines(normalize(example["text"]).text)]
+    assert got == example["expect"]
+    if "records" in example:
+        got_records = [
+            {"quantity": q.text, "event": r.event.text if r.event else None,
+             "line": r.event.line if r.event else None, "role": q.role}
+            for r in extract_text(example["text"], "example-2024")
+            for q in r.quantities
+        ]
+        assert got_records == example["records"]
+
+
 @pytest.mark.parametrize(
     "example", _examples("segment"), ids=lambda e: e.get("line", e.get("cell", ""))
 )
@@ -77,5 +91,5 @@ def test_userdict_examples(example: dict) -> None:
 
 
 def test_every_pattern_file_has_examples() -> None:
-    for name in ("numbers", "quantities", "events", "segment", "tokenizer"):
+    for name in ("numbers", "quantities", "events", "segment", "tokenizer", "budget", "rates"):
         assert _examples(name), name

@@ -1,0 +1,86 @@
+"""Budget lines: where a sentence names a line of the final-accounts template.
+
+``find_lines`` takes a sentence's normalized text and returns the budget lines it
+names (``收入支出总计``, ``基本支出``, ``“三公”经费``, the 类/款/项 names of the
+functional classification…), each with its canonical ``line`` (the same in every
+report) and the role a money figure of the line has when its clause names none.
+Every form comes from ``patterns/budget.yaml``; every span indexes the text given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from . import patterns
+
+# Half-width brackets are matched as the full-width ones the lexicon writes.
+_BRACKETS = str.maketrans("()", "（）")
+
+
+@dataclass(frozen=True)
+class LineMatch:
+    start: int
+    end: int
+    text: str
+    line: str
+    kind: str  # income | spent | other: the role of a money figure with no cue of its own
+
+
+@dataclass(frozen=True)
+class _Rules:
+    forms: regex.Pattern[str]
+    line_of: dict[str, tuple[str, str]]
+    classification: regex.Pattern[str]
+    drop_prefix: regex.Pattern[str]
+
+
+@cache
+def rules() -> _Rules:
+    name = "budget"
+    data = patterns.load(name)
+    lines = patterns.require(data, "lines", dict, name)
+    line_of: dict[str, tuple[str, str]] = {}
+    for canonical, entry in lines.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("forms"), list):
+            raise patterns.PatternError(
+                f"{patterns.where(name, str(canonical))}: line {canonical!r} needs a list of forms"
+            )
+        kind = str(entry.get("kind", "other"))
+        for form in entry["forms"]:
+            line_of[str(form).translate(_BRACKETS)] = (str(canonical), kind)
+    return _Rules(
+        forms=patterns.compile_regex(patterns.alternation(list(line_of)), name, "lines"),
+        line_of=line_of,
+        classification=patterns.compile_regex(
+            patterns.require(data, "classification", str, name), name, "classification"
+        ),
+        drop_prefix=patterns.compile_regex(
+            data.get("classification_drop_prefix", "(?!)"), name, "classification_drop_prefix"
+        ),
+    )
+
+
+def find_lines(text: str) -> list[LineMatch]:
+    """The budget lines named in ``text``, in reading order, none overlapping."""
+    r = rules()
+    matched = text.translate(_BRACKETS)
+    found: list[LineMatch] = []
+    for m in r.classification.finditer(matched):
+        start = m.start()
+        lei = m.group("lei")
+        drop = r.drop_prefix.match(lei)
+        if drop:
+            start += drop.end()
+            lei = lei[drop.end() :]
+        parts = [lei] + [m.group(g) for g in ("kuan", "xiang") if m.group(g)]
+        found.append(LineMatch(start, m.end(), text[start : m.end()], "/".join(parts), "spent"))
+    for m in r.forms.finditer(matched):
+        if any(f.start < m.end() and m.start() < f.end for f in found):
+            continue
+        canonical, kind = r.line_of[m.group()]
+        found.append(LineMatch(m.start(), m.end(), text[m.start() : m.end()], canonical, kind))
+    found.sort(key=lambda f: f.start)
+    return found
