@@ -6,6 +6,7 @@ each with one job:
 
 - ``nlp_quantities``: figures → ``doc.spans["quantities"]``
 - ``nlp_events``: event phrases → ``doc.spans["events"]``
+- ``nlp_budget_lines``: budget lines of the final-accounts template → ``doc.spans["lines"]``
 - ``nlp_context``: dates, places, organizers → ``doc.spans["dates"|"locations"|"organizers"]``
 
 Every span keeps the rule's full result in ``span._.match`` and its exact
@@ -22,7 +23,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import events, patterns, quantities
+from . import budget, events, patterns, quantities
 from ._startup import import_jieba
 
 jieba = import_jieba()
@@ -58,6 +59,14 @@ def event_component(doc: Doc) -> Doc:
     blocked = [s._.chars for s in doc.spans.get("quantities", [])]
     for e in events.find_events(doc, blocked):
         _add_span(doc, "events", e.start, e.end, e.type, e)
+    return doc
+
+
+@Language.component("nlp_budget_lines")
+def budget_line_component(doc: Doc) -> Doc:
+    doc.spans["lines"] = []
+    for m in budget.find_lines(doc.user_data.get("text") or doc.text):
+        _add_span(doc, "lines", m.start, m.end, "LINE", m)
     return doc
 
 
@@ -100,6 +109,7 @@ def build_nlp() -> Language:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("nlp_quantities")
     nlp.add_pipe("nlp_events")
+    nlp.add_pipe("nlp_budget_lines")
     nlp.add_pipe("nlp_context")
     return nlp
 

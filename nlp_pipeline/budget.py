@@ -27,6 +27,7 @@ class LineMatch:
     text: str
     line: str
     kind: str  # income | spent | other: the role of a money figure with no cue of its own
+    classified: bool = False  # a 类/款/项 name of the functional classification
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,9 @@ def find_lines(text: str) -> list[LineMatch]:
             start += drop.end()
             lei = lei[drop.end() :]
         parts = [lei] + [m.group(g) for g in ("kuan", "xiang") if m.group(g)]
-        found.append(LineMatch(start, m.end(), text[start : m.end()], "/".join(parts), "spent"))
+        found.append(
+            LineMatch(start, m.end(), text[start : m.end()], "/".join(parts), "spent", True)
+        )
     for m in r.forms.finditer(matched):
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue

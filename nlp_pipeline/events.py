@@ -29,6 +29,7 @@ class EventMatch:
     end: int
     text: str
     type: str
+    line: str | None = None  # a budget line's canonical name (budget.find_lines)
 
 
 @dataclass(frozen=True)

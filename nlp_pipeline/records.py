@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from . import events
+from . import budget, events
 from .annotate import annotate, make_doc
 from .ingest import Document
 from .quantities import QuantityMatch, clause_bounds, find_quantities
@@ -48,7 +48,12 @@ def _matches(nlp_doc: Doc, key: str) -> list:
 def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRecord]:
     """Group the sentence's figures by the event each belongs to."""
     figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
-    found_events: list[events.EventMatch] = _matches(nlp_doc, "events")
+    lines = [_line_event(m) for m in _matches(nlp_doc, "lines")]
+    found_events: list[events.EventMatch] = [
+        e
+        for e in _matches(nlp_doc, "events")
+        if not any(e.start < ln.end and ln.start < e.end for ln in lines)
+    ]
     title, title_named = _title_event(doc, sentence)
     objects = _counted_objects(sentence.text, figures, found_events)
     found_events = [e for e in found_events if e not in objects]
@@ -57,11 +62,16 @@ def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRe
     event_of: dict[object, Event | None] = {}
     for q in figures:
         ev = attach(sentence.text, q, found_events, active)
+        ev = attach_line(sentence.text, q, ev, lines)
         key: object
         if ev is not None:
             key = (ev.start, ev.end)
             m = _mention(doc, sentence, ev.start, ev.end)
-            event_of[key] = Event(m.text, m.start, m.end, ev.type)
+            event_of[key] = Event(m.text, m.start, m.end, ev.type, ev.line)
+        elif (context_line := _context_line(doc, sentence, q.kind)) is not None:
+            # The list item or heading names the budget line the paragraph's figures are.
+            key = "line"
+            event_of[key] = context_line
         elif title is not None and (title_named or q.kind == "money"):
             # A title with no event word names a budget line: it takes money only.
             key = "title"
@@ -99,11 +109,74 @@ def _typed_by_figures(event: Event | None, figures: list[QuantityMatch]) -> Even
     """Money-only events are budget lines; award-only ones, unless competitions, honours."""
     if event is None:
         return None
+    if event.line is not None:
+        return event
     if all(q.kind == "money" for q in figures):
         return Event(event.text, event.start, event.end, events.money_only_type())
     if event.type != "competition" and all(q.kind == "award" for q in figures):
         return Event(event.text, event.start, event.end, events.award_only_type())
     return event
+
+
+def _line_event(m: budget.LineMatch) -> events.EventMatch:
+    return events.EventMatch(m.start, m.end, m.text, events.money_only_type(), m.line)
+
+
+def attach_line(
+    text: str,
+    q: QuantityMatch,
+    activity: events.EventMatch | None,
+    lines: list[events.EventMatch],
+) -> events.EventMatch | None:
+    """The budget line a money figure is, where its sentence names one.
+
+    The line nearest before the figure in its clause, unless an activity stands
+    nearer (``开展…活动，经费5万元`` stays the activity's); failing that, for a figure
+    whose clause names nothing, the line the sentence's earlier clauses name (the
+    subject carried on: ``…支出年初预算为0万元，全年预算为321.02万元``). Other
+    figures, and money with no line, keep ``activity``.
+    """
+    if q.kind != "money" or not lines:
+        return activity
+    left, right = clause_bounds(text, q.start, q.end)
+    before = [ln for ln in lines if left <= ln.start and ln.end <= q.start]
+    if before:
+        line = before[-1]
+        if activity is None or activity.end <= line.start or activity.start >= q.end:
+            return line
+        return activity
+    if activity is not None:
+        return activity
+    earlier = [ln for ln in lines if ln.end <= left]
+    return earlier[-1] if earlier else None
+
+
+def _context_line(doc: Document, sentence: Sentence, kind: str) -> Event | None:
+    """The budget line a figure is by its paragraph's list-item title or heading.
+
+    A title that names a line names it for the paragraph's money. A heading does so
+    only where it is a line of the classification itself (``1、…（类）…（款）…（项）。``)
+    or, for counts, the asset line (``国有资产占有使用情况``): a heading such as
+    ``项目支出情况`` opens a discussion whose totals are not that line's. A paragraph
+    with a title that names no line takes nothing from the heading above it.
+    """
+    if kind not in ("money", "count"):
+        return None
+    piece, from_heading = (
+        (sentence.title, False) if sentence.title is not None else (sentence.heading, True)
+    )
+    if piece is None:
+        return None
+    found = budget.find_lines(piece.text)
+    if not found:
+        return None
+    m = found[-1]
+    if kind == "count" and not from_heading:
+        return None
+    if from_heading and not (m.classified if kind == "money" else not m.classified):
+        return None
+    rs, re_ = piece.raw_span(m.start, m.end)
+    return Event(doc.raw[rs:re_], rs, re_, events.money_only_type(), m.line)
 
 
 def attach(

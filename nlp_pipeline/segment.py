@@ -275,14 +275,15 @@ def segment(doc: Document) -> list[Sentence]:
     return sentences
 
 
-def _wrapped(mapped: MappedText, lines: list[_Line], r: _Rules) -> bool:
-    """Whether the text is hard-wrapped (PDF text): most prose lines end mid-sentence."""
+def _wrap_width(mapped: MappedText, lines: list[_Line], r: _Rules) -> int | None:
+    """The width at which the text is hard-wrapped (PDF text), or None where it is not:
+    most prose lines end mid-sentence, and the median length of those is the width."""
     ends = r.sentence_end + r.closing_marks + "：:，,、"
     prose = [ln for ln in lines if ln.kind in ("prose", "item") and ln.end - ln.start >= 10]
-    if len(prose) < 4:
-        return False
-    open_ended = sum(1 for ln in prose if mapped.text[ln.end - 1] not in ends)
-    return open_ended * 2 > len(prose)
+    open_ended = sorted(ln.end - ln.start for ln in prose if mapped.text[ln.end - 1] not in ends)
+    if len(prose) < 4 or open_ended and len(open_ended) * 2 <= len(prose) or not open_ended:
+        return None
+    return open_ended[len(open_ended) // 2]
 
 
 def _join_wrapped_headings(mapped: MappedText, lines: list[_Line], r: _Rules) -> list[_Line]:
@@ -290,7 +291,8 @@ def _join_wrapped_headings(mapped: MappedText, lines: list[_Line], r: _Rules) ->
     line up to its sentence end (``3、…（款）其他社会工作`` + ``事务支出（项）。主要用于…``):
     the heading takes that piece (``_Line.start`` to the piece's end, joined in the map as
     the line break is), and the rest of the next line stays prose."""
-    if not _wrapped(mapped, lines, r):
+    width = _wrap_width(mapped, lines, r)
+    if width is None:
         return lines
     text = mapped.text
     out: list[_Line] = []
@@ -306,13 +308,14 @@ def _join_wrapped_headings(mapped: MappedText, lines: list[_Line], r: _Rules) ->
             line.kind == "heading"
             and head
             and head[-1] not in r.sentence_end + "：:"
+            and line.end - line.start >= width * 0.8  # cut by the margin, not ended
             and nxt is not None
             and nxt.kind == "prose"
         ):
             piece = text[nxt.start : nxt.end]
             room = r.heading_run_on_chars
             cut = next((k for k, ch in enumerate(piece[: room + 1]) if ch in r.sentence_end), -1)
-            if cut >= 0 and not any(ch in "，：,:" for ch in piece[:cut]):
+            if cut >= 0 and not any(ch in "，：,:" or ch.isdigit() for ch in piece[:cut]):
                 out.append(_Line("heading", line.start, nxt.start + cut + 1, line.rank, line.body))
                 if nxt.start + cut + 1 < nxt.end:
                     out.append(_Line("prose", nxt.start + cut + 1, nxt.end))
