@@ -15,11 +15,11 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from . import budget, events
+from . import budget, events, rates
 from .annotate import annotate, make_doc
 from .ingest import Document
 from .quantities import QuantityMatch, clause_bounds, find_quantities
-from .schema import ActivityRecord, DateMention, Event, Mention, Quantity
+from .schema import ActivityRecord, DateMention, Event, Mention, Quantity, Rate
 from .segment import Sentence, segment
 
 
@@ -101,8 +101,25 @@ def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRe
             )
         )
     _give_organizers(doc, sentence, out, organizers)
+    _give_rates(doc, sentence, out, figures)
     out.sort(key=lambda r: r.quantities[0].start)
     return out
+
+
+def _give_rates(
+    doc: Document, sentence: Sentence, records: list[ActivityRecord], figures: list[QuantityMatch]
+) -> None:
+    """Each rate goes to the record holding the figure it describes."""
+    found = rates.find_rates(sentence.text, figures)
+    if not found:
+        return
+    record_at = {(q.start, q.end): r for r in records for q in r.quantities}
+    for rate in found:
+        q = figures[rate.figure]
+        record = record_at.get(sentence.raw_span(q.start, q.end))
+        if record is not None:
+            m = _mention(doc, sentence, rate.start, rate.end)
+            record.rates.append(Rate(m.text, m.start, m.end, rate.kind, rate.value))
 
 
 def _typed_by_figures(event: Event | None, figures: list[QuantityMatch]) -> Event | None:

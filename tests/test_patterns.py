@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from nlp_pipeline import budget, events, extract_text, numbers, patterns, quantities, segment
+from nlp_pipeline import (
+    budget,
+    events,
+    extract_text,
+    numbers,
+    patterns,
+    quantities,
+    rates,
+    segment,
+)
 from nlp_pipeline.annotate import make_doc
 from nlp_pipeline.ingest import normalize
 
@@ -60,7 +69,8 @@ def test_event_examples(example: dict) -> None:
 
 @pytest.mark.parametrize("example", _examples("budget"), ids=lambda e: e["text"])
 def test_budget_line_examples(example: dict) -> None:
-    got = [{"text": m.text, "line": m.line} for m in budget.find_lines(normalize(example["text"]).text)]
+    text = normalize(example["text"]).text
+    got = [{"text": m.text, "line": m.line} for m in budget.find_lines(text)]
     assert got == example["expect"]
     if "records" in example:
         got_records = [
@@ -70,6 +80,22 @@ def test_budget_line_examples(example: dict) -> None:
             for q in r.quantities
         ]
         assert got_records == example["records"]
+
+
+@pytest.mark.parametrize("example", _examples("rates"), ids=lambda e: e["text"])
+def test_rate_examples(example: dict) -> None:
+    text = normalize(example["text"]).text
+    figures = quantities.find_quantities(text)
+    got = [
+        {"kind": r.kind, "text": r.text, "value": round(r.value, 6),
+         "figure": figures[r.figure].text}
+        for r in rates.find_rates(text, figures)
+    ]
+    want = [
+        {**e, "text": e["text"].replace(" ", ""), "value": round(e["value"], 6)}
+        for e in example["expect"]
+    ]
+    assert got == want
 
 
 @pytest.mark.parametrize(

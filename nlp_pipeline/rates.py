@@ -1,0 +1,114 @@
+"""Rates: the percentages a sentence states about its own figures.
+
+``find_rates`` takes a sentence's normalized text and its figures (from quantities)
+and returns each rate with its kind (execution, change, share, other), its value as a
+fraction (``下降 28%`` is -0.28) and the figure it describes: the nearest figure
+before it in its clause or the clause before, else the first after it in its clause.
+A percentage that describes no figure (a pass rate in a clause of its own, a price
+index in a sentence about jobs) gives no rate. Cue words come from
+``patterns/rates.yaml``; every span indexes the text given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+
+from . import patterns
+from .quantities import QuantityMatch, clause_bounds
+
+_PERCENT = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*%")
+
+
+@dataclass(frozen=True)
+class RateMatch:
+    start: int
+    end: int
+    text: str
+    kind: str
+    value: float
+    figure: int  # index of the figure it describes in the figures given
+
+
+@dataclass(frozen=True)
+class _Rules:
+    window: int
+    direction: regex.Pattern[str]
+    sign_of: dict[str, int]
+    down: regex.Pattern[str]
+    cues: regex.Pattern[str]
+    kind_of: dict[str, str]
+
+
+@cache
+def rules() -> _Rules:
+    name = "rates"
+    data = patterns.load(name)
+    up = patterns.require(data, "up", list, name)
+    down = patterns.require(data, "down", list, name)
+    both = list(data.get("both", []))
+    sign_of = {w: 1 for w in up} | {w: -1 for w in down} | {w: 0 for w in both}
+    kind_of = {w: kind for kind in ("execution", "share", "other") for w in data.get(kind, [])}
+    kind_of |= {w: "change" for w in sign_of}
+    return _Rules(
+        window=int(data.get("window", 16)),
+        direction=patterns.compile_regex(
+            "(?:" + patterns.alternation(list(sign_of)) + r")\s?$", name, "up"
+        ),
+        sign_of=sign_of,
+        down=patterns.compile_regex(patterns.alternation(down), name, "down"),
+        cues=patterns.compile_regex(patterns.alternation(list(kind_of)), name, "execution"),
+        kind_of=kind_of,
+    )
+
+
+def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
+    """The rates of a sentence, each with the index of the figure it describes."""
+    if "%" not in text or not figures:
+        return []
+    r = rules()
+    out: list[RateMatch] = []
+    for m in _PERCENT.finditer(text):
+        start, end = m.span()
+        left, _ = clause_bounds(text, start, end)
+        direction = r.direction.search(text, max(0, start - 8), start)
+        kind, sign = "other", 1
+        if direction is not None:
+            word = direction.group().rstrip()
+            start = direction.start()
+            kind, sign = "change", r.sign_of[word]
+            if sign == 0:  # 增长（下降）: the sign of the change the sentence states
+                rest = text[: direction.start()] + text[direction.end() :]
+                sign = -1 if r.down.search(rest) else 1
+        else:
+            cues = list(r.cues.finditer(text, max(left, start - r.window), start))
+            if cues:
+                kind = r.kind_of[cues[-1].group()]
+                if kind == "change":
+                    sign = r.sign_of[cues[-1].group()]
+        figure = _described(text, figures, start, end, strict=kind == "other")
+        if figure is None:
+            continue
+        number = float(m.group().rstrip("%").strip())
+        out.append(RateMatch(start, end, text[start:end], kind, sign * number / 100, figure))
+    return out
+
+
+def _described(
+    text: str, figures: list[QuantityMatch], start: int, end: int, strict: bool
+) -> int | None:
+    """The figure a percentage at ``[start, end)`` describes (index), or None.
+
+    The nearest figure before it in its clause, or in the clause just before (``基本支出
+    105.58万元，占34.30%``); else the first after it in its clause (``增长6.7%，达到…``
+    has none). ``strict`` (a percentage with no cue, or a pass rate) keeps only its own
+    clause."""
+    left, right = clause_bounds(text, start, end)
+    prev_left = left if strict or left == 0 else clause_bounds(text, left - 1, left - 1)[0]
+    before = [i for i, q in enumerate(figures) if prev_left <= q.start and q.end <= start]
+    if before:
+        return before[-1]
+    after = [i for i, q in enumerate(figures) if q.start >= end and q.end <= right]
+    return after[0] if after else None
