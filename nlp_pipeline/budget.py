@@ -34,6 +34,7 @@ class LineMatch:
 class _Rules:
     forms: regex.Pattern[str]
     line_of: dict[str, tuple[str, str]]
+    kind_of: dict[str, str]
     classification: regex.Pattern[str]
     drop_prefix: regex.Pattern[str]
 
@@ -55,6 +56,7 @@ def rules() -> _Rules:
     return _Rules(
         forms=patterns.compile_regex(patterns.alternation(list(line_of)), name, "lines"),
         line_of=line_of,
+        kind_of={canonical: kind for canonical, kind in line_of.values()},
         classification=patterns.compile_regex(
             patterns.require(data, "classification", str, name), name, "classification"
         ),
@@ -87,3 +89,9 @@ def find_lines(text: str) -> list[LineMatch]:
         found.append(LineMatch(m.start(), m.end(), text[m.start() : m.end()], canonical, kind))
     found.sort(key=lambda f: f.start)
     return found
+
+
+def line_role(line: str) -> str:
+    """The role of a money figure of ``line`` whose clause names none: the line's kind
+    (income, spent, other); a line of the classification is spending."""
+    return rules().kind_of.get(line, "spent")

@@ -11,6 +11,7 @@ make one record, so a sentence that holds several activities gives several.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 
 from spacy.tokens import Doc
@@ -18,7 +19,7 @@ from spacy.tokens import Doc
 from . import budget, events, rates
 from .annotate import annotate, make_doc
 from .ingest import Document
-from .quantities import QuantityMatch, clause_bounds, find_quantities
+from .quantities import QuantityMatch, clause_bounds, find_quantities, money_role
 from .schema import ActivityRecord, DateMention, Event, Mention, Quantity, Rate
 from .segment import Sentence, segment
 
@@ -97,7 +98,10 @@ def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRe
                 date=date,
                 location=location,
                 organizers=[],
-                quantities=[_quantity(doc, sentence, q) for q in qs],
+                quantities=[
+                    _quantity(doc, sentence, _with_line_role(sentence.text, q, event_of[key]))
+                    for q in qs
+                ],
             )
         )
     _give_organizers(doc, sentence, out, organizers)
@@ -133,6 +137,20 @@ def _typed_by_figures(event: Event | None, figures: list[QuantityMatch]) -> Even
     if event.type != "competition" and all(q.kind == "award" for q in figures):
         return Event(event.text, event.start, event.end, events.award_only_type())
     return event
+
+
+def _with_line_role(text: str, q: QuantityMatch, event: Event | None) -> QuantityMatch:
+    """A money figure of a budget line takes its role from the cues of its clause outside
+    the line's own name (收入支出总计 holds 支出 but is a total), else from the line."""
+    if q.kind != "money" or event is None or event.line is None:
+        return q
+    masked = text
+    for m in budget.find_lines(text):
+        masked = masked[: m.start] + " " * (m.end - m.start) + masked[m.end :]
+    role = money_role(masked, q.start, q.end)
+    if role == "other":
+        role = budget.line_role(event.line)
+    return replace(q, role=role) if role != q.role else q
 
 
 def _line_event(m: budget.LineMatch) -> events.EventMatch:
