@@ -234,8 +234,11 @@ def _implicit_people(
             qualifier = numbers.qualifier_for(pre, "prefix") or "exact"
         else:
             qualifier = "exact"
+        role = money_role(text, start, end) if kind == "money" else None
         out.append(
-            QuantityMatch(start, end, text[start:end], kind, round(value, 6), unit, qualifier)
+            QuantityMatch(
+                start, end, text[start:end], kind, round(value, 6), unit, qualifier, role=role
+            )
         )
     return out
 
@@ -332,7 +335,12 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     if unit in ("个", "项") and text[: m.start()].endswith(r.sessions_after):
         return "sessions"
     if unit in r.person_units:
-        near = text[max(left, m.start() - 8) : min(right, m.end() + 8)]
+        # The figure's own item of a list (带队教师3名、学生30名): its neighbours' nouns
+        # say nothing of it.
+        item_left = max(left, text.rfind("、", left, m.start()) + 1)
+        item_right = text.find("、", m.end(), right)
+        item_right = right if item_right < 0 else item_right
+        near = text[max(item_left, m.start() - 8) : min(item_right, m.end() + 8)]
         if r.staff_cues.search(clause) and unit != "人次":
             return "count"
         if r.presenter_cues.search(near):
