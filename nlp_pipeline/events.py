@@ -72,6 +72,7 @@ class _Rules:
     award_only_type: str
     forward_cues: tuple[str, ...]
     action_heads: tuple[str, ...]
+    refer_back: regex.Pattern[str]
 
 
 @cache
@@ -114,6 +115,9 @@ def rules() -> _Rules:
         award_only_type=str(data.get("award_only_type", "recognition")),
         forward_cues=tuple(data.get("forward_cues", [])),
         action_heads=tuple(data.get("action_heads", [])),
+        refer_back=patterns.compile_regex(
+            data.get("refer_back", "(?!)"), name, "refer_back"
+        ),
     )
 
 
@@ -261,6 +265,12 @@ def names_an_action(phrase: str) -> bool:
     """True where an event phrase ends in an action word (改造, 搬迁…): a count right
     after it counts what the action did, not the thing the phrase names."""
     return phrase.endswith(rules().action_heads)
+
+
+def refers_back(text: str) -> bool:
+    """True where a sentence names an activity only by a bare word that refers back to
+    the one its paragraph named before (参加比赛, 本次活动, 活动期间)."""
+    return rules().refer_back.search(text) is not None
 
 
 def award_only_type() -> str:

@@ -27,26 +27,48 @@ from .segment import Sentence, segment
 def extract_document(doc: Document) -> list[ActivityRecord]:
     """All activity records of a document, in reading order, with record ids."""
     records: list[ActivityRecord] = []
+    previous: Sentence | None = None
     for sentence in segment(doc):
-        records.extend(sentence_records(doc, sentence))
+        same = previous is not None and previous.paragraph == sentence.paragraph
+        records.extend(sentence_records(doc, sentence, previous if same else None))
+        previous = sentence
     for i, rec in enumerate(records):
         rec.record_id = f"{doc.doc_id}:{i:04d}"
     return records
 
 
-def sentence_records(doc: Document, sentence: Sentence) -> list[ActivityRecord]:
+def sentence_records(
+    doc: Document, sentence: Sentence, previous: Sentence | None = None
+) -> list[ActivityRecord]:
+    """The records of one sentence. ``previous`` is the paragraph's sentence before it:
+    where this one refers back (``举办…机器人大赛。共有300多名选手参加比赛``), the
+    activity named last there is the event of figures that name none here."""
     found = find_quantities(sentence.text)
     if not found:
         return []
     nlp_doc = annotate(sentence.text, doc.year, found)
-    return assemble(doc, sentence, nlp_doc)
+    topic = None
+    if previous is not None and events.refers_back(sentence.text):
+        topic = _topic(doc, previous)
+    return assemble(doc, sentence, nlp_doc, topic)
+
+
+def _topic(doc: Document, sentence: Sentence) -> Event | None:
+    """The last activity a sentence names (for the sentence after it)."""
+    found = [e for e in events.find_events(make_doc(sentence.text)) if e.type != "other"]
+    if not found:
+        return None
+    m = _mention(doc, sentence, found[-1].start, found[-1].end)
+    return Event(m.text, m.start, m.end, found[-1].type)
 
 
 def _matches(nlp_doc: Doc, key: str) -> list:
     return [span._.match for span in nlp_doc.spans.get(key, [])]
 
 
-def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRecord]:
+def assemble(
+    doc: Document, sentence: Sentence, nlp_doc: Doc, topic: Event | None = None
+) -> list[ActivityRecord]:
     """Group the sentence's figures by the event each belongs to."""
     figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
     lines = [_line_event(m) for m in _matches(nlp_doc, "lines")]
@@ -77,6 +99,9 @@ def assemble(doc: Document, sentence: Sentence, nlp_doc: Doc) -> list[ActivityRe
             # A title with no event word names a budget line: it takes money only.
             key = "title"
             event_of[key] = title
+        elif topic is not None and q.kind != "money":
+            key = "topic"
+            event_of[key] = topic
         else:
             key = None
             event_of[key] = None
