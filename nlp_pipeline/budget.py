@@ -27,7 +27,9 @@ class LineMatch:
     text: str
     line: str
     kind: str  # income | spent | other: the role of a money figure with no cue of its own
-    classified: bool = False  # a 类/款/项 name of the functional classification
+    # A heading that names this line names it for every figure under it: the 类/款/项
+    # names of the classification, and lines marked ``heading: true`` (国有资产).
+    heading: bool = False
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class _Rules:
     forms: regex.Pattern[str]
     line_of: dict[str, tuple[str, str]]
     kind_of: dict[str, str]
+    heading_lines: frozenset[str]
     classification: regex.Pattern[str]
     drop_prefix: regex.Pattern[str]
 
@@ -57,6 +60,7 @@ def rules() -> _Rules:
         forms=patterns.compile_regex(patterns.alternation(list(line_of)), name, "lines"),
         line_of=line_of,
         kind_of={canonical: kind for canonical, kind in line_of.values()},
+        heading_lines=frozenset(str(c) for c, e in lines.items() if e.get("heading")),
         classification=patterns.compile_regex(
             patterns.require(data, "classification", str, name), name, "classification"
         ),
@@ -86,7 +90,12 @@ def find_lines(text: str) -> list[LineMatch]:
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue
         canonical, kind = r.line_of[m.group()]
-        found.append(LineMatch(m.start(), m.end(), text[m.start() : m.end()], canonical, kind))
+        found.append(
+            LineMatch(
+                m.start(), m.end(), text[m.start() : m.end()], canonical, kind,
+                canonical in r.heading_lines,
+            )
+        )
     found.sort(key=lambda f: f.start)
     return found
 

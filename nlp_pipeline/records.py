@@ -216,7 +216,7 @@ def _context_line(doc: Document, sentence: Sentence, kind: str) -> Event | None:
 
     A title that names a line names it for the paragraph's money. A heading does so
     only where it is a line of the classification itself (``1、…（类）…（款）…（项）。``)
-    or, for counts, the asset line (``国有资产占有使用情况``): a heading such as
+    or a line marked so in patterns/budget.yaml (``国有资产占有使用情况``): a heading such as
     ``项目支出情况`` opens a discussion whose totals are not that line's. A paragraph
     with a title that names no line takes nothing from the heading above it.
     """
@@ -233,7 +233,7 @@ def _context_line(doc: Document, sentence: Sentence, kind: str) -> Event | None:
     m = found[-1]
     if kind == "count" and not from_heading:
         return None
-    if from_heading and not (m.classified if kind == "money" else not m.classified):
+    if from_heading and not m.heading:
         return None
     rs, re_ = piece.raw_span(m.start, m.end)
     return Event(doc.raw[rs:re_], rs, re_, events.money_only_type(), m.line)
