@@ -7,7 +7,9 @@ map each normalized character back to the raw ``[start, end)`` it came from.
 
 Normalization only ever replaces a character by one character, replaces a run
 (an HTML tag or entity) by one character, or deletes characters; so the map is
-monotone and ``raw[start:end]`` is always a faithful highlight.
+monotone and ``raw[start:end]`` is always a faithful highlight. Text in Traditional
+script is matched in Simplified (OpenCC's t2s, character for character, so the map
+is unchanged), while every span still indexes the Traditional text as read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import stat
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 # Suffixes a directory walk picks up; .pdf/.docx/.html/.htm are read by formats.READERS.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".pdf", ".docx", ".html", ".htm")
@@ -472,6 +476,10 @@ def normalize(raw: str) -> MappedText:
     - ``\\r`` is dropped; spaces are removed except between two Latin letters, so
       ``414.89 万元`` reads ``414.89万元`` and ``2024 年`` reads ``2024年``.
 
+    - text in Traditional script (``is_traditional``) is converted to Simplified
+      character for character (``to_simplified``), so the rules, written for
+      Simplified, read it; each character keeps its raw offsets.
+
     Line breaks are kept: joining PDF-wrapped lines is the segmenter's job. Runs
     of unchanged text are copied whole, so the cost is linear and small.
     """
@@ -493,7 +501,81 @@ def normalize(raw: str) -> MappedText:
             if repl is not None and repl not in _SPACES:
                 b.add(repl, start, end)
     b.copy(raw, pos, len(raw))
-    return b.build()
+    mapped = b.build()
+    if is_traditional(mapped.text):
+        mapped = MappedText(to_simplified(mapped.text), mapped.starts, mapped.ends)
+    return mapped
+
+
+# Traditional script. A text is Traditional where at least TRADITIONAL_SHARE of the
+# Chinese characters of a sample are ones OpenCC's t2s changes (in Traditional
+# reports about a third are; in Simplified ones none).
+TRADITIONAL_SHARE = 0.1
+_MIN_TRADITIONAL = 2  # characters t2s changes, however short the text
+_SAMPLE_PIECES = 4
+_SAMPLE_CHARS = 2000  # per piece, spread over the text
+_CHINESE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CLAUSE_MARKS = re.compile("([，。；：！？、,;:!?])")
+
+
+def is_traditional(text: str) -> bool:
+    """Whether ``text`` is written in Traditional script (see TRADITIONAL_SHARE).
+
+    Cheap for Simplified text, which never loads OpenCC: GB2312, the Simplified
+    character set, holds only 16 of the 4,572 characters t2s changes, so a sample
+    that GB2312 encodes but for a few characters (``·``, ``—``, a rare name) is
+    no Traditional text, and it takes two encodings to tell.
+    """
+    sample = _sample(text)
+    non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
+    outside_gb2312 = sample.encode("gb2312", "replace").count(b"?") - sample.count("?")
+    if outside_gb2312 < max(_MIN_TRADITIONAL, TRADITIONAL_SHARE / 2 * non_ascii):
+        return False
+    chinese = "".join(_CHINESE.findall(sample))
+    changed = sum(a != b for a, b in zip(chinese, to_simplified(chinese), strict=True))
+    return changed >= max(_MIN_TRADITIONAL, TRADITIONAL_SHARE * len(chinese))
+
+
+def _sample(text: str) -> str:
+    """The whole text, or ``_SAMPLE_PIECES`` stretches spread evenly over a long one."""
+    if len(text) <= _SAMPLE_PIECES * _SAMPLE_CHARS:
+        return text
+    step = len(text) // _SAMPLE_PIECES
+    return "".join(text[i * step : i * step + _SAMPLE_CHARS] for i in range(_SAMPLE_PIECES))
+
+
+@cache
+def _t2s() -> Any:
+    import opencc  # only for Traditional text: Simplified runs never load it
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` converted to Simplified script by OpenCC, character for character:
+    the result has the same length, and each character stands where its original was.
+
+    OpenCC converts phrases, not only characters, and a phrase could change length: a
+    line whose conversion does is converted clause by clause, and a clause whose
+    conversion does keeps its original characters.
+    """
+    converter = _t2s()
+    lines = text.split("\n")
+    converted = converter.convert(text).split("\n")
+    if len(converted) != len(lines):
+        converted = [converter.convert(line) for line in lines]
+    return "\n".join(
+        new if len(new) == len(old) else _clause_by_clause(old, converter)
+        for old, new in zip(lines, converted, strict=True)
+    )
+
+
+def _clause_by_clause(line: str, converter: Any) -> str:
+    parts = []
+    for part in _CLAUSE_MARKS.split(line):
+        new = converter.convert(part)
+        parts.append(new if len(new) == len(part) else part)
+    return "".join(parts)
 
 
 def iter_input_files(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
