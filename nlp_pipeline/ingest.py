@@ -55,7 +55,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 _MAX_BAD_SHARE = 0.01
 _NON_ASCII = bytes(range(0x80, 0x100))
 _ESCAPED = re.compile("[\udc80-\udcff]")  # bytes kept by the surrogateescape handler
-_NOT_BLANK = re.compile(r"[^\s\u200b\ufeff]")
+_NOT_BLANK = re.compile(r"[^\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Characters outside ASCII, Latin-1, general punctuation, CJK and full-width forms.
 _UNCOMMON = re.compile(
     "[^\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u3000-\u303f\u3400-\u4dbf"
@@ -67,8 +67,12 @@ _BLOCK_TAGS = {"p", "br", "div", "tr", "table", "thead", "tbody", "li", "ul", "o
 _BLOCK_TAGS |= {f"h{i}" for i in range(1, 7)}
 _CELL_TAGS = {"td", "th"}
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})\b[^<>]{0,500}?/?>")
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,10});")
-_SPACES = " \u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
+# An entity, also escaped again by a careless page (&amp;nbsp; for &nbsp;).
+_ENTITY = re.compile(r"&(?:amp;){0,3}(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,10});")
+# Spaces of every width, also the no-break ones web pages put inside figures (36.94&nbsp;万元).
+_SPACES = " \u3000\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+# Zero-width characters and the soft hyphen: invisible, and always removed (1\u200b0场 is 10场).
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 
 class IngestError(ValueError):
@@ -418,6 +422,7 @@ _CHANGES = re.compile(
     + _ENTITY.pattern
     + r"|\*\*|__|\r|\[bookmark:[^\]\n]{0,80}\]|(?P<spaces>["
     + _SPACES
+    + _INVISIBLE
     + r"]+)|(?P<wide>[\uff01-\uff5e])"
 )
 
@@ -456,6 +461,8 @@ def _markup(token: str, closing: bool, name: str) -> str | None:
     if token in ("**", "__") or token.startswith("[bookmark:"):
         return None
     if token.startswith("&"):
+        while token.startswith("&amp;") and len(token) > len("&amp;"):
+            token = "&" + token[len("&amp;") :]
         decoded = html.unescape(token)
         return decoded if len(decoded) == 1 else None
     name = name.lower()
@@ -466,6 +473,12 @@ def _markup(token: str, closing: bool, name: str) -> str | None:
     return None
 
 
+def _between_letters(b: _Builder, raw: str, end: int) -> bool:
+    """Whether a space ending at ``raw[end]`` stands between two Latin letters."""
+    following = _fullwidth(raw[end]) if end < len(raw) else ""
+    return _is_ascii_letter(b.last) and _is_ascii_letter(following)
+
+
 def normalize(raw: str) -> MappedText:
     """Normalize raw text for matching; see the module docstring for what changes.
 
@@ -473,9 +486,9 @@ def normalize(raw: str) -> MappedText:
       decoded, Markdown ``**``/``__`` and converters' ``[bookmark: …]`` marks removed;
     - full-width digits, letters and ASCII symbols become half-width (Chinese
       punctuation such as ，。；（） is kept);
-    - ``\\r`` is dropped; spaces are removed except between two Latin letters, so
-      ``414.89 万元`` reads ``414.89万元`` and ``2024 年`` reads ``2024年``.
-
+    - ``\\r`` is dropped; spaces (also no-break ones and ``&nbsp;``) are removed
+      except between two Latin letters, so ``414.89 万元`` reads ``414.89万元`` and
+      ``2024 年`` reads ``2024年``; zero-width characters and soft hyphens are removed;
     - text in Traditional script (``is_traditional``) is converted to Simplified
       character for character (``to_simplified``), so the rules, written for
       Simplified, read it; each character keeps its raw offsets.
@@ -493,13 +506,16 @@ def normalize(raw: str) -> MappedText:
         if m.group("wide") is not None:
             b.add(_fullwidth(token), start, end)
         elif m.group("spaces") is not None:
-            following = _fullwidth(raw[end]) if end < len(raw) else ""
-            if _is_ascii_letter(b.last) and _is_ascii_letter(following):
+            if _between_letters(b, raw, end) and token.strip(_INVISIBLE):
                 b.add(" ", start, end)
         elif token != "\r":
             repl = _markup(token, bool(m.group(1)), m.group(2) or "")
-            if repl is not None and repl not in _SPACES:
+            if repl is None or repl in _INVISIBLE:
+                continue
+            if repl not in _SPACES:
                 b.add(repl, start, end)
+            elif _between_letters(b, raw, end):
+                b.add(" ", start, end)
     b.copy(raw, pos, len(raw))
     mapped = b.build()
     if is_traditional(mapped.text):

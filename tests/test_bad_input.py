@@ -371,6 +371,36 @@ def test_symlink_loops_and_second_links_are_read_once(tmp_path: Path) -> None:
     }
 
 
+# --- text copied from web pages and PDFs -----------------------------------------------
+
+COPIED = (
+    "2024年举办科普讲座1\u200b0场，参与群众1\u00a0500人次。\n"  # zero-width, no-break space
+    "支出决算为36.94&nbsp;万元，年初预算为40&amp;nbsp;万元。\n"  # entities, one escaped twice
+    "举办讲座１0场，参与群众１５00人次。\n"  # full-width digits among half-width ones
+)
+
+
+def test_text_copied_from_web_pages_and_pdfs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "copied-2024.txt"
+    path.write_text(COPIED, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run(["extract", str(path), "-o", str(out), "--workers", "1"], capsys)[0] == 0
+    found = [q for r in output_records(out)["copied-2024"] for q in r["quantities"]]
+    for q in found:
+        start, end = q["span"]
+        assert COPIED[start:end] == q["text"]
+    assert [(q["text"], q["kind"], q["value"], q.get("role")) for q in found] == [
+        ("1\u200b0场", "sessions", 10, None),
+        ("1\u00a0500人次", "participants", 1500, None),
+        ("36.94&nbsp;万元", "money", 369400, "spent"),
+        ("40&amp;nbsp;万元", "money", 400000, "budget"),
+        ("１0场", "sessions", 10, None),
+        ("１５00人次", "participants", 1500, None),
+    ]
+
+
 # --- bounded time -----------------------------------------------------------------------
 
 
