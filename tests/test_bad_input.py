@@ -377,6 +377,8 @@ COPIED = (
     "2024年举办科普讲座1\u200b0场，参与群众1\u00a0500人次。\n"  # zero-width, no-break space
     "支出决算为36.94&nbsp;万元，年初预算为40&amp;nbsp;万元。\n"  # entities, one escaped twice
     "举办讲座１0场，参与群众１５00人次。\n"  # full-width digits among half-width ones
+    "上年结转36.9436.94 万元。\n"  # doubled by a PDF's overlapping text layer
+    "年中追加36.9436.9 万元。\n"  # not two identical halves: no figure
 )
 
 
@@ -398,6 +400,7 @@ def test_text_copied_from_web_pages_and_pdfs(
         ("40&amp;nbsp;万元", "money", 400000, "budget"),
         ("１0场", "sessions", 10, None),
         ("１５00人次", "participants", 1500, None),
+        ("36.9436.94 万元", "money", 369400, "other"),
     ]
 
 
