@@ -404,6 +404,64 @@ def test_text_copied_from_web_pages_and_pdfs(
     ]
 
 
+def _hard_wrapped(text: str, width: int) -> str:
+    """``text`` with every line longer than ``width`` cut into lines of ``width``
+    characters (table rows aside), as a page copied from a fixed-width view."""
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width or "\t" in line or "|" in line:
+            lines.append(line)
+        else:
+            lines.extend(line[i : i + width] for i in range(0, len(line), width))
+    return "\n".join(lines)
+
+
+def _figures(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Each figure with its event, line breaks taken out of the texts."""
+    return [
+        (
+            q["kind"], q["value"], q["unit"], q["qualifier"], q.get("role"), q.get("level"),
+            q["text"].replace("\n", ""),
+            r["event"] and (r["event"]["text"].replace("\n", ""), r["event"]["type"]),
+        )
+        for r in records
+        for q in r["quantities"]
+    ]  # fmt: skip
+
+
+def test_hard_wrapped_pages_give_the_records_of_the_unwrapped_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], corpus_records: dict[str, list[Any]]
+) -> None:
+    folder = tmp_path / "wrapped"
+    folder.mkdir()
+    raws = {}
+    for path in sorted(DOCS.iterdir()):
+        raws[path.stem] = _hard_wrapped(path.read_text(encoding="utf-8"), 24)
+        (folder / path.name).write_text(raws[path.stem], encoding="utf-8")
+        assert segment.wrap_width(raws[path.stem]) == 24
+    out = tmp_path / "out.jsonl"
+    assert run(["extract", str(folder), "-o", str(out), "--workers", "1"], capsys)[0] == 0
+    found = output_records(out)
+    for doc_id, raw in raws.items():
+        assert _figures(found[doc_id]) == _figures(_json(corpus_records[doc_id])), doc_id
+        for record in found[doc_id]:
+            for q in record["quantities"]:
+                start, end = q["span"]
+                assert raw[start:end] == q["text"]
+
+
+def test_pages_that_are_not_hard_wrapped_are_left_as_they_are() -> None:
+    bundled = [*DOCS.iterdir(), *(ROOT / "gold-heldout" / "docs").iterdir()]
+    bundled += (ROOT / "benchmarks" / "corpus").glob("*.txt")
+    assert len(bundled) > 8
+    for path in bundled:
+        assert segment.wrap_width(path.read_text(encoding="utf-8")) is None, path
+    # Three lines of one length, among ten longer ones, are a coincidence.
+    lines = ["一" * 20] * 3 + ["二" * n for n in range(30, 40)]
+    assert segment.wrap_width("\n".join([*lines, ""])) is None
+    assert segment.wrap_width("\n".join([*lines[:5], ""])) == 20
+
+
 # --- bounded time -----------------------------------------------------------------------
 
 
