@@ -7,7 +7,9 @@ map each normalized character back to the raw ``[start, end)`` it came from.
 
 Normalization only ever replaces a character by one character, replaces a run
 (an HTML tag or entity) by one character, or deletes characters; so the map is
-monotone and ``raw[start:end]`` is always a faithful highlight.
+monotone and ``raw[start:end]`` is always a faithful highlight. Text in Traditional
+script is matched in Simplified (OpenCC's t2s, character for character, so the map
+is unchanged), while every span still indexes the Traditional text as read.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ import stat
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 # Suffixes a directory walk picks up; .pdf/.docx/.html/.htm are read by formats.READERS.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".pdf", ".docx", ".html", ".htm")
@@ -51,7 +55,7 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 _MAX_BAD_SHARE = 0.01
 _NON_ASCII = bytes(range(0x80, 0x100))
 _ESCAPED = re.compile("[\udc80-\udcff]")  # bytes kept by the surrogateescape handler
-_NOT_BLANK = re.compile(r"[^\s\u200b\ufeff]")
+_NOT_BLANK = re.compile(r"[^\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 # Characters outside ASCII, Latin-1, general punctuation, CJK and full-width forms.
 _UNCOMMON = re.compile(
     "[^\t\n\r\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u3000-\u303f\u3400-\u4dbf"
@@ -63,8 +67,12 @@ _BLOCK_TAGS = {"p", "br", "div", "tr", "table", "thead", "tbody", "li", "ul", "o
 _BLOCK_TAGS |= {f"h{i}" for i in range(1, 7)}
 _CELL_TAGS = {"td", "th"}
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]{0,15})\b[^<>]{0,500}?/?>")
-_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,10});")
-_SPACES = " \u3000\u00a0\u2002\u2003\u2009\u200b\ufeff"
+# An entity, also escaped again by a careless page (&amp;nbsp; for &nbsp;).
+_ENTITY = re.compile(r"&(?:amp;){0,3}(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z]{2,10});")
+# Spaces of every width, also the no-break ones web pages put inside figures (36.94&nbsp;万元).
+_SPACES = " \u3000\u00a0\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+# Zero-width characters and the soft hyphen: invisible, and always removed (1\u200b0场 is 10场).
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 
 
 class IngestError(ValueError):
@@ -414,6 +422,7 @@ _CHANGES = re.compile(
     + _ENTITY.pattern
     + r"|\*\*|__|\r|\[bookmark:[^\]\n]{0,80}\]|(?P<spaces>["
     + _SPACES
+    + _INVISIBLE
     + r"]+)|(?P<wide>[\uff01-\uff5e])"
 )
 
@@ -452,6 +461,8 @@ def _markup(token: str, closing: bool, name: str) -> str | None:
     if token in ("**", "__") or token.startswith("[bookmark:"):
         return None
     if token.startswith("&"):
+        while token.startswith("&amp;") and len(token) > len("&amp;"):
+            token = "&" + token[len("&amp;") :]
         decoded = html.unescape(token)
         return decoded if len(decoded) == 1 else None
     name = name.lower()
@@ -462,6 +473,12 @@ def _markup(token: str, closing: bool, name: str) -> str | None:
     return None
 
 
+def _between_letters(b: _Builder, raw: str, end: int) -> bool:
+    """Whether a space ending at ``raw[end]`` stands between two Latin letters."""
+    following = _fullwidth(raw[end]) if end < len(raw) else ""
+    return _is_ascii_letter(b.last) and _is_ascii_letter(following)
+
+
 def normalize(raw: str) -> MappedText:
     """Normalize raw text for matching; see the module docstring for what changes.
 
@@ -469,8 +486,12 @@ def normalize(raw: str) -> MappedText:
       decoded, Markdown ``**``/``__`` and converters' ``[bookmark: …]`` marks removed;
     - full-width digits, letters and ASCII symbols become half-width (Chinese
       punctuation such as ，。；（） is kept);
-    - ``\\r`` is dropped; spaces are removed except between two Latin letters, so
-      ``414.89 万元`` reads ``414.89万元`` and ``2024 年`` reads ``2024年``.
+    - ``\\r`` is dropped; spaces (also no-break ones and ``&nbsp;``) are removed
+      except between two Latin letters, so ``414.89 万元`` reads ``414.89万元`` and
+      ``2024 年`` reads ``2024年``; zero-width characters and soft hyphens are removed;
+    - text in Traditional script (``is_traditional``) is converted to Simplified
+      character for character (``to_simplified``), so the rules, written for
+      Simplified, read it; each character keeps its raw offsets.
 
     Line breaks are kept: joining PDF-wrapped lines is the segmenter's job. Runs
     of unchanged text are copied whole, so the cost is linear and small.
@@ -485,15 +506,92 @@ def normalize(raw: str) -> MappedText:
         if m.group("wide") is not None:
             b.add(_fullwidth(token), start, end)
         elif m.group("spaces") is not None:
-            following = _fullwidth(raw[end]) if end < len(raw) else ""
-            if _is_ascii_letter(b.last) and _is_ascii_letter(following):
+            if _between_letters(b, raw, end) and token.strip(_INVISIBLE):
                 b.add(" ", start, end)
         elif token != "\r":
             repl = _markup(token, bool(m.group(1)), m.group(2) or "")
-            if repl is not None and repl not in _SPACES:
+            if repl is None or repl in _INVISIBLE:
+                continue
+            if repl not in _SPACES:
                 b.add(repl, start, end)
+            elif _between_letters(b, raw, end):
+                b.add(" ", start, end)
     b.copy(raw, pos, len(raw))
-    return b.build()
+    mapped = b.build()
+    if is_traditional(mapped.text):
+        mapped = MappedText(to_simplified(mapped.text), mapped.starts, mapped.ends)
+    return mapped
+
+
+# Traditional script. A text is Traditional where at least TRADITIONAL_SHARE of the
+# Chinese characters of a sample are ones OpenCC's t2s changes (in Traditional
+# reports about a third are; in Simplified ones none).
+TRADITIONAL_SHARE = 0.1
+_MIN_TRADITIONAL = 2  # characters t2s changes, however short the text
+_SAMPLE_PIECES = 4
+_SAMPLE_CHARS = 2000  # per piece, spread over the text
+_CHINESE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CLAUSE_MARKS = re.compile("([，。；：！？、,;:!?])")
+
+
+def is_traditional(text: str) -> bool:
+    """Whether ``text`` is written in Traditional script (see TRADITIONAL_SHARE).
+
+    Cheap for Simplified text, which never loads OpenCC: GB2312, the Simplified
+    character set, holds only 16 of the 4,572 characters t2s changes, so a sample
+    that GB2312 encodes but for a few characters (``·``, ``—``, a rare name) is
+    no Traditional text, and it takes two encodings to tell.
+    """
+    sample = _sample(text)
+    non_ascii = len(sample) - len(sample.encode("ascii", "ignore"))
+    outside_gb2312 = sample.encode("gb2312", "replace").count(b"?") - sample.count("?")
+    if outside_gb2312 < max(_MIN_TRADITIONAL, TRADITIONAL_SHARE / 2 * non_ascii):
+        return False
+    chinese = "".join(_CHINESE.findall(sample))
+    changed = sum(a != b for a, b in zip(chinese, to_simplified(chinese), strict=True))
+    return changed >= max(_MIN_TRADITIONAL, TRADITIONAL_SHARE * len(chinese))
+
+
+def _sample(text: str) -> str:
+    """The whole text, or ``_SAMPLE_PIECES`` stretches spread evenly over a long one."""
+    if len(text) <= _SAMPLE_PIECES * _SAMPLE_CHARS:
+        return text
+    step = len(text) // _SAMPLE_PIECES
+    return "".join(text[i * step : i * step + _SAMPLE_CHARS] for i in range(_SAMPLE_PIECES))
+
+
+@cache
+def _t2s() -> Any:
+    import opencc  # only for Traditional text: Simplified runs never load it
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """``text`` converted to Simplified script by OpenCC, character for character:
+    the result has the same length, and each character stands where its original was.
+
+    OpenCC converts phrases, not only characters, and a phrase could change length: a
+    line whose conversion does is converted clause by clause, and a clause whose
+    conversion does keeps its original characters.
+    """
+    converter = _t2s()
+    lines = text.split("\n")
+    converted = converter.convert(text).split("\n")
+    if len(converted) != len(lines):
+        converted = [converter.convert(line) for line in lines]
+    return "\n".join(
+        new if len(new) == len(old) else _clause_by_clause(old, converter)
+        for old, new in zip(lines, converted, strict=True)
+    )
+
+
+def _clause_by_clause(line: str, converter: Any) -> str:
+    parts = []
+    for part in _CLAUSE_MARKS.split(line):
+        new = converter.convert(part)
+        parts.append(new if len(new) == len(part) else part)
+    return "".join(parts)
 
 
 def iter_input_files(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:

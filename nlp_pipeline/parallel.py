@@ -8,6 +8,9 @@ process pool whose workers each build the spaCy/jieba pipeline once.
 At most a few files per worker are in flight, so memory stays flat however many
 files there are: each file's records go to the writer as soon as they are ready.
 
+Workers never outlive their parent: should it die without shutting the pool down
+(``kill -9``, a crash, out of memory), each worker exits at once (``exit_with_parent``).
+
 ``warm_up()`` loads jieba's dictionary and builds the pipeline ahead of the first
 file; it reads jieba's cache with one ``marshal.loads`` of the file's bytes, which
 is about four times faster than jieba's own ``marshal.load`` of the open file.
@@ -15,6 +18,7 @@ is about four times faster than jieba's own ``marshal.load`` of the open file.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import marshal
 import multiprocessing
@@ -23,6 +27,8 @@ import os
 import signal
 import sys
 import tempfile
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -45,6 +51,10 @@ Result = tuple[Path, list[ActivityRecord] | RenderedRecords, str | None]
 Options = tuple[bool, Path | None, float | None, bool]
 
 WORKER_DIED = "the worker process died while processing this file (killed? out of memory?)"
+
+# How often a worker checks that its parent is still alive (the portable fallback).
+PARENT_POLL_SECONDS = 0.5
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 def default_workers() -> int:
@@ -92,9 +102,46 @@ def warm_up() -> None:
     build_nlp()
 
 
-def _init_worker() -> None:
+def exit_with_parent(parent: int) -> None:
+    """End this process as soon as its parent, process ``parent``, is gone.
+
+    A pool's workers wait for work from their parent, and one killed with ``kill -9``
+    never tells them to stop: they would live on, idle or still working. On Linux the
+    kernel kills this process when its parent dies (``prctl(PR_SET_PDEATHSIG)``; the
+    parent is, strictly, the thread that started this process, which for the pool is
+    the one that asked for the first result). Everywhere, a daemon thread also checks
+    every ``PARENT_POLL_SECONDS`` that the parent is still ``parent`` (an orphan is
+    given a new one) and ends the process otherwise.
+    """
+    _kill_me_with_my_parent()
+    if os.getppid() != parent:  # gone before the kernel was asked
+        os._exit(1)
+    watch = threading.Thread(target=_watch_parent, args=(parent,), daemon=True)
+    watch.name = "nlp-pipeline: exit with the parent"
+    watch.start()
+
+
+def _kill_me_with_my_parent() -> None:
+    """Ask Linux for SIGKILL when the parent dies; elsewhere, or if refused, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
+    except (OSError, AttributeError):  # no C library, or no prctl in it
+        pass
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def _init_worker(parent: int) -> None:
     # Ctrl-C goes to the whole process group: the parent alone handles it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent(parent)
     warm_up()
 
 
@@ -145,7 +192,12 @@ def extract_files(
     context = _context()
     if context.get_start_method() == "fork":
         warm_up()  # once, shared by the forked workers
-    make_pool = partial(ProcessPoolExecutor, mp_context=context, initializer=_init_worker)
+    make_pool = partial(
+        ProcessPoolExecutor,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(os.getpid(),),
+    )
     return _collector_skips_loaded_objects_during(_pooled(make_pool, count, files, options))
 
 

@@ -71,6 +71,10 @@ class _Rules:
 
 
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,8})?"
+# A number doubled by a PDF's overlapping text layer (36.9436.94 万元): two identical
+# halves, each a number with decimals, so that the whole is no number. Anything less
+# certain (36.9436.9, or 1010, which may be a thousand and ten) gives no such figure.
+_DOUBLED = r"(?P<half>(?:\d{1,3}(?:,\d{3})+|\d{1,15})\.\d{1,8})(?P=half)"
 
 
 @cache
@@ -87,7 +91,8 @@ def rules() -> _Rules:
     suffix = patterns.alternation(list(nr.suffix))
     figure = (
         rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
-        rf"(?<![\dA-Za-z.\-])(?P<num>{_NUMBER}|(?<![{chinese}])[{chinese}]{{1,12}})(?![\d])"
+        rf"(?<![\dA-Za-z.\-])(?P<num>{_DOUBLED}|{_NUMBER}|(?<![{chinese}])[{chinese}]{{1,12}})"
+        r"(?![\d])"
         rf"(?P<suf1>{suffix})?"
         rf"(?P<mult>{patterns.alternation(list(multipliers))})?"
         # 4万多亿元, 1千多万元: a second multiplier after the qualifier
@@ -265,7 +270,7 @@ def _build(
         return None
     if not _plausible_chinese(num, m, r, before):
         return None
-    value = numbers.parse_number(num)
+    value = numbers.parse_number(m.group("half") or num)
     if value is None:
         return None
     for group in ("mult", "mult2"):

@@ -8,11 +8,14 @@ paragraph, and the list-item title of that paragraph (``1. 行政运行。…`` 
 Table rows (tab- or pipe-separated, HTML cells turned into tabs by ingest) and
 form lines flattened out of self-evaluation tables are set aside; only a table
 cell that is itself a prose sentence with a verb comes back, as its own paragraph.
-Hard line breaks and blank lines inside a sentence (PDF wrapping) are joined.
+Hard line breaks and blank lines inside a sentence (PDF wrapping) are joined, and so
+are the lines of a page hard-wrapped every N characters (``unwrap``).
 """
 
 from __future__ import annotations
 
+from array import array
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -62,6 +65,9 @@ class _Rules:
     prose_run_on: regex.Pattern[str]
     year_field: regex.Pattern[str]
     heading_run_on_chars: int
+    wrap_min_width: int
+    wrap_min_lines: int
+    wrap_share: float
 
 
 @cache
@@ -90,6 +96,9 @@ def rules() -> _Rules:
         prose_run_on=patterns.compile_regex(data.get("prose_run_on", "(?!)"), name, "prose_run_on"),
         year_field=patterns.compile_regex(data.get("year_field", "(?!)"), name, "year_field"),
         heading_run_on_chars=int(data.get("heading_run_on_chars", 30)),
+        wrap_min_width=int(data.get("wrap_min_width", 16)),
+        wrap_min_lines=int(data.get("wrap_min_lines", 3)),
+        wrap_share=float(data.get("wrap_share", 0.5)),
     )
 
 
@@ -181,8 +190,75 @@ def is_prose_cell(cell: str) -> bool:
     return any(ch in cell for ch in r.cell_punct) and r.cell_verbs.search(cell) is not None
 
 
-def _lines(doc: Document) -> Iterator[_Line]:
-    text = doc.mapped.text
+def wrap_width(raw: str, r: _Rules | None = None) -> int | None:
+    """The width a page was hard-wrapped at (its lines cut every N characters), or None.
+
+    That is the commonest length of the lines at least ``wrap_min_width`` long, where
+    at least ``wrap_min_lines`` lines have it and they are at least ``wrap_share`` of
+    the lines that long or longer: a page's own paragraphs seldom share a length.
+    Lengths are of the lines as read (a ``\\r`` before the line break counts).
+    """
+    r = r or rules()
+    lengths = Counter(len(line) for line in raw.split("\n")[:-1])
+    long = {n: count for n, count in lengths.items() if n >= r.wrap_min_width}
+    if not long:
+        return None
+    width, count = max(long.items(), key=lambda item: (item[1], item[0]))
+    longer = sum(c for n, c in long.items() if n >= width)
+    return width if count >= max(r.wrap_min_lines, r.wrap_share * longer) else None
+
+
+def unwrap(doc: Document) -> MappedText:
+    """``doc.mapped`` without the line breaks of hard wrapping (``wrap_width``).
+
+    A line as long as the wrap width runs on into the next one: its line break is
+    removed, or becomes a space between two Latin letters. It is kept where the line
+    ends a sentence and the next one opens a heading or list item: a page's own line
+    break that falls at the wrap width. (A heading exactly as long as the wrap width
+    cannot be told from the start of a longer one: it runs on.)
+    """
+    r = rules()
+    width = wrap_width(doc.raw, r)
+    mapped = doc.mapped
+    if width is None:
+        return mapped
+    raw, text = doc.raw, mapped.text
+    parts: list[MappedText] = []
+    start = 0
+    nl = text.find("\n")
+    while nl >= 0:
+        at = mapped.starts[nl]
+        line_start = raw.rfind("\n", 0, at) + 1
+        if raw[at] == "\n" and at - line_start == width and not _opens_block(text, nl, r):
+            parts.append(mapped.slice(start, nl))
+            if nl > 0 and _latin(text[nl - 1]) and _latin(text[nl + 1 : nl + 2]):
+                parts.append(MappedText(" ", array("q", [at]), array("q", [at + 1])))
+            start = nl + 1
+        nl = text.find("\n", nl + 1)
+    parts.append(mapped.slice(start, len(text)))
+    return MappedText.concat(parts)
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalpha()
+
+
+def _opens_block(text: str, nl: int, r: _Rules) -> bool:
+    """Whether the line after ``text[nl]`` opens a heading or list item after a sentence end."""
+    if nl == 0 or text[nl - 1] not in r.sentence_end + r.closing_marks:
+        return False
+    end = text.find("\n", nl + 1)
+    line = text[nl + 1 : end if end >= 0 else len(text)].lstrip()
+    md = _MD_HEADING.match(line)
+    if md:
+        return True
+    bullet = _BULLET.match(line)
+    rest = line[bullet.end() :] if bullet else line
+    return bullet is not None or any(pattern.match(rest) for pattern, _ in r.headings)
+
+
+def _lines(doc: Document, mapped: MappedText) -> Iterator[_Line]:
+    text = mapped.text
     pos = 0
     n = len(text)
     while pos <= n:
@@ -192,7 +268,7 @@ def _lines(doc: Document) -> Iterator[_Line]:
             line = text[pos:end]
             raw_line = None
             if end > pos:
-                rs, re_ = doc.mapped.raw_span(pos, end)
+                rs, re_ = mapped.raw_span(pos, end)
                 raw_line = doc.raw[rs:re_]
             kind, rank, body = classify_line(line, raw_line)
             yield _Line(kind, pos, end, rank, pos + body)
@@ -201,9 +277,9 @@ def _lines(doc: Document) -> Iterator[_Line]:
         pos = nl + 1
 
 
-def _heading_text(doc: Document, line: _Line) -> str:
-    rs, re_ = doc.mapped.raw_span(line.start, line.end)
-    raw = "".join(doc.raw[rs:re_].splitlines())
+def _heading_text(doc: Document, mapped: MappedText, line: _Line) -> str:
+    rs, re_ = mapped.raw_span(line.start, line.end)
+    raw = "".join(doc.raw[rs:re_].splitlines())  # a heading hard-wrapped over two lines
     raw = regex.sub(r"<[^<>]{0,200}>|\*\*|__", "", raw)
     raw = regex.sub(r"^\s*#{1,6}\s*|^\s*[-*+]\s+", "", raw)
     return " ".join(raw.split())
@@ -212,7 +288,7 @@ def _heading_text(doc: Document, line: _Line) -> str:
 def segment(doc: Document) -> list[Sentence]:
     """Split a document into narrative sentences; tables are set aside."""
     r = rules()
-    mapped = doc.mapped
+    mapped = unwrap(doc)
     sentences: list[Sentence] = []
     # (rank, heading text, Markdown level of an unnumbered Markdown heading or 0)
     stack: list[tuple[int, str, int]] = []
@@ -235,7 +311,7 @@ def segment(doc: Document) -> list[Sentence]:
         para = []
         para_title = None
 
-    lines = _join_wrapped_headings(mapped, list(_lines(doc)), r)
+    lines = _join_wrapped_headings(mapped, list(_lines(doc, mapped)), r)
     for line in lines:
         if line.kind == "blank":
             continue
@@ -259,7 +335,7 @@ def segment(doc: Document) -> list[Sentence]:
                 stack[-1][0] >= line.rank or (level and stack[-1][2] and stack[-1][2] >= level)
             ):
                 stack.pop()
-            stack.append((line.rank, _heading_text(doc, line), unnumbered))
+            stack.append((line.rank, _heading_text(doc, mapped, line), unnumbered))
             heading = _joined(mapped, line.body, line.end)
             continue
         piece = _trimmed(mapped, line.start, line.end)

@@ -1,9 +1,15 @@
-"""Shared fixtures: the bundled documents and a pipeline warmed up once."""
+"""Shared fixtures: the bundled documents and a pipeline warmed up once; helpers for
+runs started as a command."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
+import subprocess
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -56,3 +62,52 @@ def gold_set(gold_dir: Path) -> tuple[dict[str, list], dict[str, list]]:
         assert source is not None, doc_id
         pred[doc_id] = process_document(load(source))
     return gold, pred
+
+
+# --- a run started as a command, killed with -9 ---------------------------------------
+
+
+def command(*args: str) -> tuple[list[str], dict[str, str]]:
+    """``nlp-pipeline ARGS`` as a command line, running this checkout's code."""
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p)
+    return [sys.executable, "-m", "nlp_pipeline.cli", *args], {**os.environ, "PYTHONPATH": path}
+
+
+def wait_for(
+    condition: Callable[[], bool],
+    seconds: float,
+    proc: subprocess.Popen[bytes],
+    every: float = 0.02,
+) -> None:
+    """Wait until ``condition()`` holds (asked ``every`` seconds) while ``proc`` runs,
+    for at most ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, f"not within {seconds} s"
+        time.sleep(every)
+
+
+def kill_and_count_survivors(proc: subprocess.Popen[bytes], seconds: float) -> list[int]:
+    """SIGKILL ``proc``; the pids of its descendants still alive ``seconds`` later."""
+    import psutil
+
+    def alive(p: psutil.Process) -> bool:
+        # An orphan that died may stay a zombie until its new parent reaps it.
+        try:
+            return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    descendants = psutil.Process(proc.pid).children(recursive=True)
+    assert descendants
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + seconds
+    while any(map(alive, descendants)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    survivors = [p for p in descendants if alive(p)]
+    for p in survivors:  # leave nothing running, whatever the test says
+        with contextlib.suppress(psutil.NoSuchProcess):
+            p.kill()
+    return [p.pid for p in survivors]

@@ -372,6 +372,98 @@ def test_symlink_loops_and_second_links_are_read_once(tmp_path: Path) -> None:
     }
 
 
+# --- text copied from web pages and PDFs -----------------------------------------------
+
+COPIED = (
+    "2024年举办科普讲座1\u200b0场，参与群众1\u00a0500人次。\n"  # zero-width, no-break space
+    "支出决算为36.94&nbsp;万元，年初预算为40&amp;nbsp;万元。\n"  # entities, one escaped twice
+    "举办讲座１0场，参与群众１５00人次。\n"  # full-width digits among half-width ones
+    "上年结转36.9436.94 万元。\n"  # doubled by a PDF's overlapping text layer
+    "年中追加36.9436.9 万元。\n"  # not two identical halves: no figure
+)
+
+
+def test_text_copied_from_web_pages_and_pdfs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "copied-2024.txt"
+    path.write_text(COPIED, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert run(["extract", str(path), "-o", str(out), "--workers", "1"], capsys)[0] == 0
+    found = [q for r in output_records(out)["copied-2024"] for q in r["quantities"]]
+    for q in found:
+        start, end = q["span"]
+        assert COPIED[start:end] == q["text"]
+    assert [(q["text"], q["kind"], q["value"], q.get("role")) for q in found] == [
+        ("1\u200b0场", "sessions", 10, None),
+        ("1\u00a0500人次", "participants", 1500, None),
+        ("36.94&nbsp;万元", "money", 369400, "spent"),
+        ("40&amp;nbsp;万元", "money", 400000, "budget"),
+        ("１0场", "sessions", 10, None),
+        ("１５00人次", "participants", 1500, None),
+        ("36.9436.94 万元", "money", 369400, "other"),
+    ]
+
+
+def _hard_wrapped(text: str, width: int) -> str:
+    """``text`` with every line longer than ``width`` cut into lines of ``width``
+    characters (table rows aside), as a page copied from a fixed-width view."""
+    lines = []
+    for line in text.split("\n"):
+        if len(line) <= width or "\t" in line or "|" in line:
+            lines.append(line)
+        else:
+            lines.extend(line[i : i + width] for i in range(0, len(line), width))
+    return "\n".join(lines)
+
+
+def _figures(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """Each figure with its event, line breaks taken out of the texts."""
+    return [
+        (
+            q["kind"], q["value"], q["unit"], q["qualifier"], q.get("role"), q.get("level"),
+            q["text"].replace("\n", ""),
+            r["event"] and (r["event"]["text"].replace("\n", ""), r["event"]["type"]),
+        )
+        for r in records
+        for q in r["quantities"]
+    ]  # fmt: skip
+
+
+def test_hard_wrapped_pages_give_the_records_of_the_unwrapped_reports(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], corpus_records: dict[str, list[Any]]
+) -> None:
+    folder = tmp_path / "wrapped"
+    folder.mkdir()
+    raws = {}
+    for path in sorted(DOCS.iterdir()):
+        raws[path.stem] = _hard_wrapped(path.read_text(encoding="utf-8"), 24)
+        (folder / path.name).write_text(raws[path.stem], encoding="utf-8")
+        assert segment.wrap_width(raws[path.stem]) == 24
+    out = tmp_path / "out.jsonl"
+    assert run(["extract", str(folder), "-o", str(out), "--workers", "1"], capsys)[0] == 0
+    found = output_records(out)
+    for doc_id, raw in raws.items():
+        assert _figures(found[doc_id]) == _figures(_json(corpus_records[doc_id])), doc_id
+        for record in found[doc_id]:
+            for q in record["quantities"]:
+                start, end = q["span"]
+                assert raw[start:end] == q["text"]
+
+
+def test_pages_that_are_not_hard_wrapped_are_left_as_they_are() -> None:
+    bundled = list(DOCS.iterdir())
+    shared = ROOT.parent / "shared" / "corpus-extra"
+    bundled += sorted(shared.glob("*.txt")) if shared.is_dir() else []
+    assert len(bundled) >= 4
+    for path in bundled:
+        assert segment.wrap_width(path.read_text(encoding="utf-8")) is None, path
+    # Three lines of one length, among ten longer ones, are a coincidence.
+    lines = ["一" * 20] * 3 + ["二" * n for n in range(30, 40)]
+    assert segment.wrap_width("\n".join([*lines, ""])) is None
+    assert segment.wrap_width("\n".join([*lines[:5], ""])) == 20
+
+
 # --- bounded time -----------------------------------------------------------------------
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
+import signal
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,8 @@ import pandas as pd  # noqa: E402
 
 from nlp_pipeline.cli import main  # noqa: E402
 from nlp_pipeline.distributed import extract_to_parquet, part_name  # noqa: E402
+
+from .conftest import command, kill_and_count_survivors, wait_for  # noqa: E402
 
 GOLD_DOCS = sorted((Path(__file__).resolve().parent.parent / "gold" / "docs").iterdir())
 
@@ -76,3 +81,36 @@ def test_cli_engine_dask_on_a_scheduler(
 @pytest.mark.parametrize("extra", [[], ["-o", "x.csv", "--format", "csv"], ["-o", "d", "--append"]])
 def test_cli_engine_dask_usage_errors(extra: list[str], tmp_path: Path) -> None:
     assert main(["extract", str(GOLD_DOCS[0]), "--engine", "dask", *extra]) == 2
+
+
+def test_local_cluster_workers_exit_when_the_parent_is_killed(tmp_path: Path) -> None:
+    # distributed's own guard: each worker process first starts a thread reading a pipe
+    # whose other end only the parent holds, and exits when the kernel closes it.
+    import psutil
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in GOLD_DOCS:
+        shutil.copyfile(path, folder / path.name)
+    out = tmp_path / "out"
+    argv, env = command("extract", str(folder), "-o", str(out), "--engine", "dask")
+    proc = subprocess.Popen(
+        [*argv, "--workers", "2"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+    def workers_started() -> bool:
+        """Both worker processes have started: each has its connections to the scheduler."""
+        try:
+            children = psutil.Process(proc.pid).children()
+            workers = [p for p in children if "spawn_main" in " ".join(p.cmdline())]
+            return len(workers) == 2 and all(p.net_connections("inet") for p in workers)
+        except psutil.NoSuchProcess:
+            return False
+
+    try:
+        wait_for(workers_started, 120, proc, every=0.2)
+        assert kill_and_count_survivors(proc, seconds=3) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -11,10 +13,12 @@ import pytest
 
 from nlp_pipeline import parallel
 from nlp_pipeline.cli import main
-from nlp_pipeline.io import RecordWriter, RenderedRecords, render_jsonl
+from nlp_pipeline.io import RecordWriter, RenderedRecords, manifest_path, render_jsonl
 from nlp_pipeline.parallel import default_workers, extract_files
 from nlp_pipeline.run import process_file
 from nlp_pipeline.schema import ActivityRecord
+
+from .conftest import command, kill_and_count_survivors, wait_for
 
 GOLD_DOCS = sorted((Path(__file__).resolve().parent.parent / "gold" / "docs").iterdir())
 
@@ -154,3 +158,64 @@ def test_a_dying_worker_fails_its_file_only(
         (path, parallel.WORKER_DIED if path == crash else None) for path in files
     ]
     assert all(records for path, records, _ in results if path != crash)
+
+
+# --- workers die with their parent -----------------------------------------------------
+
+SLOW = (GOLD_DOCS[-1].read_text(encoding="utf-8") + "\n") * 8  # about 27,000 characters
+
+
+def test_workers_exit_when_the_parent_is_killed_and_resume_completes_the_output(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in GOLD_DOCS:
+        shutil.copyfile(path, folder / path.name)
+    for name in ("slow-1.txt", "slow-2.txt"):
+        (folder / name).write_text(SLOW, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    argv, env = command("extract", str(folder), "-o", str(out), "--resume", "--workers", "2")
+    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        manifest = manifest_path(out)
+        wait_for(lambda: manifest.exists() and manifest.read_bytes().count(b"\n") >= 1, 60, proc)
+        assert kill_and_count_survivors(proc, seconds=3) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert manifest.read_bytes().count(b"\n") < len(GOLD_DOCS) + 2  # killed half-way
+
+    assert main(["extract", str(folder), "-o", str(out), "--resume", "--workers", "2"]) == 0
+    clean = tmp_path / "clean.jsonl"
+    assert main(["extract", str(folder), "-o", str(clean), "--workers", "2"]) == 0
+    assert out.read_bytes() == clean.read_bytes()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="os.fork")
+def test_a_worker_without_the_kernel_s_help_exits_when_its_parent_is_gone(
+    tmp_path: Path,
+) -> None:
+    # The portable fallback alone: a grandchild watching its parent, which is then killed.
+    script = (
+        "import os, sys, time\n"
+        "from nlp_pipeline import parallel\n"
+        "parallel._kill_me_with_my_parent = lambda: None\n"
+        "parent = os.getpid()\n"
+        "if os.fork() == 0:\n"
+        "    parallel.exit_with_parent(parent)\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    argv, env = command()
+    proc = subprocess.Popen(
+        [argv[0], "-c", script], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline() == b"ready\n"
+        assert kill_and_count_survivors(proc, seconds=2 + 2 * parallel.PARENT_POLL_SECONDS) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
