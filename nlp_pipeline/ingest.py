@@ -24,7 +24,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import opencc
 
 # Suffixes a directory walk picks up; .pdf/.docx/.html/.htm are read by formats.READERS.
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".text", ".pdf", ".docx", ".html", ".htm")
@@ -561,7 +564,7 @@ def _sample(text: str) -> str:
 
 
 @cache
-def _t2s() -> Any:
+def _t2s() -> opencc.OpenCC:
     import opencc  # only for Traditional text: Simplified runs never load it
 
     return opencc.OpenCC("t2s")
@@ -586,7 +589,7 @@ def to_simplified(text: str) -> str:
     )
 
 
-def _clause_by_clause(line: str, converter: Any) -> str:
+def _clause_by_clause(line: str, converter: opencc.OpenCC) -> str:
     parts = []
     for part in _CLAUSE_MARKS.split(line):
         new = converter.convert(part)

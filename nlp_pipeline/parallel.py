@@ -126,8 +126,8 @@ def _kill_me_with_my_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))
+        libc = ctypes.CDLL(None)
+        libc.prctl(_PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL))  # -1 if refused
     except (OSError, AttributeError):  # no C library, or no prctl in it
         pass
 
