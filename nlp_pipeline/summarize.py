@@ -567,9 +567,10 @@ def summary_table(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     frame = frame.reset_index(drop=True)
     measures = [c for c in frame.columns if c not in ROW_COLUMNS]
     lines = _line_columns(measures)
-    for column in lines:
-        if column.endswith(YOY_SUFFIX):
-            frame[column] = _year_on_year(frame, column.removesuffix(YOY_SUFFIX))
+    yoy = _year_on_year(
+        frame, [c.removesuffix(YOY_SUFFIX) for c in lines if c.endswith(YOY_SUFFIX)]
+    )
+    frame = pd.concat([frame, yoy], axis=1)
     activity = sorted(
         (m for m in measures if m.split(":")[0] in ACTIVITY_KINDS.values()),
         key=lambda m: (list(ACTIVITY_KINDS.values()).index(m.split(":")[0]), ":" in m, m),
@@ -583,22 +584,22 @@ def summary_table(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return frame
 
 
-def _year_on_year(frame: pd.DataFrame, line: str) -> pd.Series:
-    """``line`` less the same body's ``line`` of the year before (NaN where either lacks)."""
+def _year_on_year(frame: pd.DataFrame, lines: Sequence[str]) -> pd.DataFrame:
+    """Each of ``lines`` less the same body's the year before (NaN where either lacks)."""
     import pandas as pd
 
-    if line not in frame.columns:
-        return pd.Series(math.nan, index=frame.index, dtype="float64")
-    known = frame.dropna(subset=["body", "year"])
-    previous = known.drop_duplicates(["body", "year"]).set_index(["body", "year"])[line]
-    keys = list(zip(frame["body"], frame["year"], strict=True))
-    before = [
-        previous.get((body, year - 1), math.nan)
-        if isinstance(body, str) and not pd.isna(year)
-        else math.nan
-        for body, year in keys
-    ]
-    return frame[line].astype("float64") - pd.Series(before, index=frame.index, dtype="float64")
+    present = [line for line in lines if line in frame.columns]
+    known = frame.dropna(subset=["body", "year"]).drop_duplicates(["body", "year"])
+    before = known[["body", "year", *present]].assign(year=known["year"] + 1)
+    aligned = frame[["body", "year"]].merge(before, on=["body", "year"], how="left")
+    out = pd.DataFrame(index=frame.index)
+    for line in lines:
+        if line in present:
+            previous = aligned[line].to_numpy(dtype="float64", na_value=math.nan)
+            out[line + YOY_SUFFIX] = frame[line].astype("float64") - previous
+        else:
+            out[line + YOY_SUFFIX] = math.nan
+    return out
 
 
 def long_table(cells: Iterable[Cell]) -> pd.DataFrame:
