@@ -300,13 +300,21 @@ def _parquet_rows(source: Path) -> Iterator[dict[str, Any]]:
 # --------------------------------------------------------------------------- Dask
 
 
+def _group_records(rows: pd.DataFrame) -> tuple[str, list[ActivityRecord]]:
+    """A ``groupby.apply`` group's doc_id (its key: pandas leaves the column out) and
+    records, in reading order."""
+    doc_id = str(rows.name)
+    ordered = rows.assign(doc_id=doc_id).sort_values(
+        ["sentence_start", "record_id", "start"], kind="stable"
+    )
+    return doc_id, list(records_from_rows(ordered.to_dict("records")))
+
+
 def _cells_of_group(rows: pd.DataFrame) -> pd.DataFrame:
     """One document's flat rows → the cells of its summary (a ``groupby.apply`` task)."""
     import pandas as pd
 
-    ordered = rows.sort_values(["sentence_start", "record_id", "start"], kind="stable")
-    records = list(records_from_rows(ordered.to_dict("records")))
-    doc_id = str(rows["doc_id"].iloc[0])
+    doc_id, records = _group_records(rows)
     profile = profile_records(doc_id, records)
     cells = summarize_document(profile, records).cells
     frame = pd.DataFrame([_flat_cell(c) for c in cells], columns=list(_CELL_META))
@@ -316,14 +324,13 @@ def _cells_of_group(rows: pd.DataFrame) -> pd.DataFrame:
 def _profile_of_group(rows: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
-    ordered = rows.sort_values(["sentence_start", "record_id", "start"], kind="stable")
-    records = list(records_from_rows(ordered.to_dict("records")))
-    p = profile_records(str(rows["doc_id"].iloc[0]), records)
-    frame = pd.DataFrame([{"body": p.body, "year": p.year, "genre": p.genre}])
+    p = profile_records(*_group_records(rows))
+    frame = pd.DataFrame([{"doc_id": p.doc_id, "body": p.body, "year": p.year, "genre": p.genre}])
     return frame.astype(_PROFILE_META)
 
 
 _CELL_META = {
+    "doc_id": "object",
     "measure": "object",
     "value": "float64",
     "unit": "object",
@@ -332,11 +339,12 @@ _CELL_META = {
     "end": "float64",
     "text": "object",
 }
-_PROFILE_META = {"body": "object", "year": "float64", "genre": "object"}
+_PROFILE_META = {"doc_id": "object", "body": "object", "year": "float64", "genre": "object"}
 
 
 def _flat_cell(cell: Cell) -> dict[str, Any]:
     return {
+        "doc_id": cell.doc_id,
         "measure": cell.measure,
         "value": cell.value,
         "unit": cell.unit,
@@ -426,21 +434,25 @@ def dask_summary(
 
     rows = dd.read_parquet(str(parquet), columns=DASK_COLUMNS)
     by_doc = rows.groupby("doc_id")
-    cells = by_doc.apply(_cells_of_group, meta=_CELL_META)
+    # the group key comes back as the index, beside the doc_id column: dropped
+    cells = by_doc.apply(_cells_of_group, meta=_CELL_META).reset_index(drop=True)
     sums = cells.groupby(["doc_id", "measure"])["value"].sum()
     counts = by_doc["record_id"].nunique()
     if files:
         profiles: Any = db.from_sequence([str(f) for f in files]).map(_profile_of_path)
     else:
-        profiles = by_doc.apply(_profile_of_group, meta=_PROFILE_META)
-    wanted = [sums, counts, profiles] + ([cells] if long_writer is not None else [])
-    computed = client.compute(wanted) if client is not None else None
-    results = client.gather(computed) if client is not None else dask.compute(*wanted)
-    sums_done, counts_done, profiles_done = results[:3]
+        profiles = by_doc.apply(_profile_of_group, meta=_PROFILE_META).reset_index(drop=True)
+    frames = [sums, counts] + ([cells] if long_writer is not None else [])
+    if not files:
+        frames.append(profiles)
+    results = list(dask.compute(*frames, scheduler=client))
+    sums_done, counts_done = results[0], results[1]
+    cells_done = results[2] if long_writer is not None else None
+    profiles_done = profiles.compute(scheduler=client) if files else results[-1]
     if files:
         known = {p.doc_id: p for p in profiles_done if p is not None}
     else:
-        frame = profiles_done.reset_index(level=0)
+        frame = profiles_done
         known = {
             doc_id: Profile(
                 doc_id,
@@ -468,7 +480,8 @@ def dask_summary(
         if long_writer is not None:
             long_writer.add([c for c in summary.cells])
     if long_writer is not None:
-        long_writer.add(_cells_from_frame(results[3]))
+        assert cells_done is not None
+        long_writer.add(_cells_from_frame(cells_done))
     return summary_table(rows_out)
 
 
@@ -482,7 +495,6 @@ def _profile_of_path(path: str) -> Profile | None:
 def _cells_from_frame(frame: pd.DataFrame) -> list[Cell]:
     import pandas as pd
 
-    flat = frame.reset_index(level=0)
     return [
         Cell(
             str(row.doc_id),
@@ -494,5 +506,5 @@ def _cells_from_frame(frame: pd.DataFrame) -> list[Cell]:
             None if pd.isna(row.end) else int(row.end),
             str(row.text),
         )
-        for row in flat.itertuples(index=False)
+        for row in frame.itertuples(index=False)
     ]
