@@ -64,7 +64,9 @@ def _cell_text(column: str, value: Any) -> str:
         return ""
     if column == EXECUTION_RATE:
         return f"{value * 100:.1f}%"
-    if column in ("year", "records") or column.split(":")[0] in (
+    if column == "year":
+        return str(int(value))
+    if column == "records" or column.split(":")[0] in (
         *ACTIVITY_KINDS.values(),
         MISMATCHES,
     ):
