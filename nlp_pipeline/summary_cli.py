@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 import tempfile
 import time
@@ -26,9 +27,10 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cli import EXIT_FAILURES, EXIT_OK, EXIT_USAGE, Failure, report_failures
+from .cli import EXIT_FAILURES, EXIT_USAGE, Failure, report_failures
 from .ingest import IngestError, doc_id_for, iter_input_files, read_document
 from .io import FrameWriter, write_frame
+from .limits import Interrupted, terminate_as_interrupt
 from .schema import ActivityRecord, SchemaError
 from .summarize import (
     LONG_COLUMNS,
@@ -158,10 +160,13 @@ def _summarize(args: argparse.Namespace) -> int:
             message = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             print(f"{args.findings}: {message}", file=sys.stderr)
             return EXIT_FAILURES
+    if args.records and not Path(args.records).exists():
+        print(f"{args.records}: no such file or directory", file=sys.stderr)
+        return EXIT_FAILURES
     started = time.perf_counter()
     failures: list[Failure] = []
     try:
-        with ExitStack() as stack:
+        with terminate_as_interrupt(), ExitStack() as stack:
             long_writer = None
             if long_out is not None:
                 writer = stack.enter_context(FrameWriter(long_out, long_fmt, long_schema()))
@@ -176,24 +181,28 @@ def _summarize(args: argparse.Namespace) -> int:
                 long_writer.flush()
             if out is not None:
                 write_frame(table, out, fmt)
+            if html_dir is not None:
+                from .dashboard import write_dashboard
+
+                view_dir = Path(args.view_dir) if args.view_dir else None
+                write_dashboard(table, html_dir, view_dir)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        reason = str(exc) or "Ctrl-C"
+        print(f"nlp-pipeline: interrupted ({reason}); previous output unchanged", file=sys.stderr)
+        return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
     except (IngestError, SchemaError) as exc:
         print(f"{args.records}: {exc}", file=sys.stderr)
         return EXIT_FAILURES
     except OSError as exc:
-        print(f"nlp-pipeline: error: cannot write: {exc}", file=sys.stderr)
+        print(f"nlp-pipeline: error: cannot write: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILURES
-    if html_dir is not None:
-        from .dashboard import write_dashboard
-
-        view_dir = Path(args.view_dir) if args.view_dir else None
-        write_dashboard(table, html_dir, view_dir)
     elapsed = time.perf_counter() - started
     written = ", ".join(str(p) for p in (out, long_out, html_dir) if p is not None)
     print(
         f"summarize: {len(table)} reports, {len(failures)} failures in {elapsed:.1f}s -> {written}",
         file=sys.stderr,
     )
-    return report_failures(failures) if failures else EXIT_OK
+    return report_failures(failures)
 
 
 def _input_files(paths: Sequence[str], failures: list[Failure]) -> list[Path]:
@@ -226,9 +235,7 @@ def _documents(
         return
     from .parallel import extract_files
 
-    for path, records, error in extract_files(
-        files, args.workers, args.debug, None, args.timeout or None
-    ):
+    for path, records, error in extract_files(files, args.workers, args.debug, None, args.timeout):
         if error is not None:
             failures.append(Failure(path, error))
             print(f"{path}: {error}", file=sys.stderr)

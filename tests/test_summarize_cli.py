@@ -143,3 +143,15 @@ def test_engine_dask_gives_the_local_summary(run: Path, tmp_path: Path) -> None:
         parts.set_index("doc_id").sort_index()[measures[1:]],
         local.set_index("doc_id").sort_index()[measures[1:]],
     )
+
+
+def test_missing_records_or_findings_fail(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = str(tmp_path / "s.csv")
+    assert main(["summarize", "--records", str(tmp_path / "none.jsonl"), "-o", out]) == 1
+    assert "none.jsonl: no such file or directory" in capsys.readouterr().err
+    bad = tmp_path / "findings.jsonl"
+    bad.write_text('{"doc_id": "x"}\n', encoding="utf-8")
+    assert main(["summarize", str(GOLD_DOCS), "--findings", str(bad), "-o", out]) == 1
+    assert "line 1: a finding needs" in capsys.readouterr().err
