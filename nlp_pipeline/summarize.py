@@ -392,12 +392,10 @@ def _line_cells(doc_id: str, records: Sequence[ActivityRecord]) -> list[Cell]:
         line = record.event.line if record.event else None
         if not line:
             continue
-        role = line_role(line)
+        measures = {line_role(line): line, "budget": line + BUDGET_SUFFIX}
         for q in sorted(record.quantities, key=lambda q: q.start):
-            if not _rmb(q):
-                continue
-            measure = line if q.role == role else line + BUDGET_SUFFIX
-            if q.role in (role, "budget") and measure not in found:
+            measure = measures.get(q.role or "") if _rmb(q) else None
+            if measure is not None and measure not in found:
                 found[measure] = _cell(doc_id, measure, q, record)
     return list(found.values())
 
