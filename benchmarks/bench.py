@@ -25,6 +25,9 @@ own doc id. Then, in one run, it measures:
   spaCy ``zh`` pipeline (jieba segmenter) tokenizing it, in this process;
 - the machine's own scaling: the same ``jieba.lcut`` shared among 2 processes that
   start together, which is what 2 cores give a perfectly parallel job at that moment;
+- with ``--summary``, ``nlp-pipeline summarize`` of the extraction's records (the full
+  corpus and the quarter) and of the documents themselves (extraction included, on every
+  core), each with its wall time and peak memory;
 - with ``--profile-mb``, a cProfile of in-process extraction of that much of the
   corpus, by pipeline stage.
 
@@ -365,6 +368,54 @@ def extract(target: Path, out: Path, workers: int, scratch: Path) -> Run:
     return checked(run_cli(args, scratch), f"extract {target} --workers {workers}")
 
 
+def summarize(inputs: list[str], out: Path, scratch: Path, what: str) -> Run:
+    """``nlp-pipeline summarize INPUTS -o OUT``, checked."""
+    return checked(run_cli(["summarize", *inputs, "-o", str(out)], scratch), what)
+
+
+def summary_row(label: str, files: int, run: Run) -> str:
+    """``| run | s | docs/s | peak RSS |``"""
+    rss = "" if run.max_rss_mb is None else f"{run.max_rss_mb:.0f}"
+    return f"| {label} | {run.seconds:.1f} | {files / run.seconds:.1f} | {rss} |"
+
+
+def summary_lines(corpus: Corpus, scratch: Path, cores: int) -> list[str]:
+    """``--summary``: the summary step on the records of the extraction runs (full corpus
+    and quarter, from ``out-1.jsonl`` and ``out-quarter.jsonl``), and ``summarize`` of
+    the documents themselves on every core, extraction included, full and quarter."""
+    n, q = len(corpus.files), corpus.quarter_files
+    print("summary: summarize --records, then of the documents", file=sys.stderr)
+    runs = [
+        (f"`summarize --records` ({n} documents' records)", n, "out-1.jsonl"),
+        (f"`summarize --records`, a quarter ({q})", q, "out-quarter.jsonl"),
+    ]
+    rows = [
+        summary_row(
+            label,
+            files,
+            summarize(
+                ["--records", str(scratch / name)], scratch / "summary.parquet", scratch, label
+            ),
+        )
+        for label, files, name in runs
+    ]
+    for label, files, target in (
+        (f"`summarize DIR --workers {cores}` ({n} documents)", n, corpus.root),
+        (f"`summarize DIR --workers {cores}`, a quarter ({q})", q, corpus.quarter),
+    ):
+        args = [str(target), "--workers", str(cores)]
+        rows.append(
+            summary_row(label, files, summarize(args, scratch / "summary.parquet", scratch, label))
+        )
+    return [
+        "Summary step (`--summary`): the summary table written as Parquet.",
+        "",
+        "| run | s | docs/s | peak RSS (MB) |",
+        "|---|---:|---:|---:|",
+        *rows,
+    ]
+
+
 def table_row(label: str, files: int, size: int, run: Run, floor_rate: float) -> str:
     """``| run | s | docs/s | MB/s | ratio to jieba | peak RSS | others' load |``"""
     rate = size / run.seconds
@@ -397,6 +448,11 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=1, help="time each run this many times, keep the best"
     )
     parser.add_argument("--check", action="store_true", help="exit 1 when a target fails")
+    parser.add_argument(
+        "--summary",
+        action="store_true",
+        help="also time nlp-pipeline summarize (records in, and documents in) with peak memory",
+    )
     args = parser.parse_args(argv)
 
     from nlp_pipeline.parallel import default_workers
@@ -530,6 +586,9 @@ def run(
             f"parallel job: {statistics.median(machine):.2f}x "
             f"({', '.join(f'{x:.2f}' for x in machine)}x).",
         ]
+
+    if args.summary:
+        lines += [""] + summary_lines(corpus, scratch, cores)
 
     if args.profile_mb > 0:
         profile = profile_stages(corpus.files, int(args.profile_mb * MB), scratch)

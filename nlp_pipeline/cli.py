@@ -1,4 +1,5 @@
-"""The ``nlp-pipeline`` command: ``extract``, ``evaluate``, ``validate-gold``, ``view``.
+"""The ``nlp-pipeline`` command: ``extract``, ``evaluate``, ``validate-gold``, ``view``,
+``summarize``.
 
 Exit codes: 0 when everything succeeded; 1 when some input files (or gold
 files) failed, each reported on stderr as ``path: what is wrong``; 2 for a
@@ -351,7 +352,36 @@ def build_parser() -> argparse.ArgumentParser:
     vw.add_argument("-o", "--output", required=True, help="folder for the pages and index.html")
     vw.add_argument("--gold", help="folder of gold files: mark misses, extras, wrong events")
     vw.set_defaults(func=cmd_view)
+    _add_summarize_parser(sub)
     return parser
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from .summary_cli import cmd_summarize as run
+
+    return run(args)
+
+
+def _add_summarize_parser(sub: argparse._SubParsersAction) -> None:
+    sm = sub.add_parser("summarize", help="one row per report: budget lines, activities")
+    sm.add_argument("paths", nargs="*", help="files or folders (searched recursively)")
+    sm.add_argument("-o", "--output", help="the summary table: FILE.parquet or FILE.csv")
+    sm.add_argument(
+        "--records", metavar="FILE", help="extract's records (JSONL, or Parquet file/folder)"
+    )
+    sm.add_argument("--findings", metavar="FILE", help="check's findings (JSONL): mismatches")
+    sm.add_argument(
+        "--long", metavar="FILE", help="also the figure behind each cell (.csv/.parquet)"
+    )
+    sm.add_argument("--html", metavar="DIR", help="also a dashboard, DIR/dashboard.html")
+    sm.add_argument("--view-dir", metavar="DIR", help="where view's <doc_id>.html pages are")
+    sm.add_argument("--workers", type=int, metavar="N", help="worker processes (default: all)")
+    sm.add_argument("--engine", choices=("local", "dask"), default="local")
+    sm.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address")
+    sm.add_argument("--parquet", metavar="DIR", help="--engine dask: keep the records here")
+    sm.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS")
+    sm.add_argument("--debug", action="store_true", help="tracebacks for unexpected errors")
+    sm.set_defaults(func=cmd_summarize)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

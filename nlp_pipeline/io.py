@@ -65,6 +65,7 @@ COLUMNS = [
     "event_start",
     "event_end",
     "event_type",
+    "event_line",
     "date",
     "date_value",
     "location",
@@ -80,10 +81,11 @@ COLUMNS = [
     "role",
     "object",
     "currency",
+    "rates",
 ]
 
 
-_QUANTITY_COLUMNS = COLUMNS[COLUMNS.index("kind") :]
+_QUANTITY_COLUMNS = COLUMNS[COLUMNS.index("kind") : COLUMNS.index("rates")]
 
 
 def record_rows(record: ActivityRecord) -> list[dict[str, Any]]:
@@ -99,10 +101,12 @@ def record_rows(record: ActivityRecord) -> list[dict[str, Any]]:
         "event_start": record.event.start if record.event else None,
         "event_end": record.event.end if record.event else None,
         "event_type": record.event.type if record.event else None,
+        "event_line": record.event.line if record.event else None,
         "date": record.date.text if record.date else None,
         "date_value": record.date.value if record.date else None,
         "location": record.location.text if record.location else None,
         "organizers": "、".join(o.text for o in record.organizers) or None,
+        "rates": _rates_json(record),
     }
     rows = []
     for q in record.quantities:
@@ -111,6 +115,13 @@ def record_rows(record: ActivityRecord) -> list[dict[str, Any]]:
         row["value"] = float(q.value)
         rows.append(row)
     return rows
+
+
+def _rates_json(record: ActivityRecord) -> str | None:
+    """A record's rates as their JSON list (SCHEMA.md), or None where it has none."""
+    if not record.rates:
+        return None
+    return json.dumps([r.to_dict() for r in record.rates], ensure_ascii=False)
 
 
 def to_dataframe(records: Iterable[ActivityRecord]) -> pd.DataFrame:
@@ -409,3 +420,83 @@ def _arrow_schema() -> Any:
         "value": pa.float64(),
     }
     return pa.schema([(c, types.get(c, text)) for c in COLUMNS])
+
+
+class FrameWriter:
+    """Write pandas frames to one CSV or Parquet file, appended frame by frame, atomically.
+
+    Like ``RecordWriter``: the frames go to a temporary file beside ``path`` that
+    replaces it only when the block ends without an error. ``schema`` (a
+    ``pyarrow.Schema``) fixes the Parquet columns; by default the first frame's.
+    """
+
+    def __init__(self, path: Path, fmt: str, schema: Any = None) -> None:
+        if fmt not in ("csv", "parquet"):
+            raise ValueError(f"unknown table format {fmt!r}; use csv or parquet")
+        self.path = path
+        self.fmt = fmt
+        self.schema = schema
+        self._tmp: Path | None = None
+        self._fh: IO[str] | None = None
+        self._parquet: Any = None
+        self._header = True
+
+    def __enter__(self) -> FrameWriter:
+        directory = self.path.parent if str(self.path.parent) else Path(".")
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=directory)
+        os.close(fd)
+        self._tmp = Path(tmp)
+        if self.fmt == "csv":
+            self._fh = open(self._tmp, "w", encoding="utf-8", newline="")
+        return self
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if self.fmt == "csv":
+            assert self._fh is not None
+            frame.to_csv(self._fh, index=False, header=self._header)
+            self._header = False
+            return
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
+        if self._parquet is None:
+            self.schema = table.schema
+            self._parquet = pq.ParquetWriter(str(self._tmp), table.schema)
+        self._parquet.write_table(table)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._tmp is not None
+        replaced = False
+        try:
+            if self._fh is not None:
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+                self._fh.close()
+            if self._parquet is not None:
+                self._parquet.close()
+            elif self.fmt == "parquet" and exc_type is None:
+                import pyarrow.parquet as pq
+
+                if self.schema is None:
+                    raise ValueError("an empty Parquet table needs a schema")
+                pq.write_table(self.schema.empty_table(), str(self._tmp))
+            if exc_type is None:
+                os.chmod(self._tmp, _new_file_mode(self.path))
+                os.replace(self._tmp, self.path)
+                replaced = True
+        finally:
+            if not replaced:
+                self._tmp.unlink(missing_ok=True)
+
+
+def write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
+    """Write one frame to ``path`` as CSV or Parquet, atomically (``FrameWriter``)."""
+    with FrameWriter(path, fmt) as writer:
+        writer.write(frame)

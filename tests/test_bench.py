@@ -50,3 +50,8 @@ def test_extra_folders_default_to_shared_and_a_missing_one_is_said(tmp_path: Pat
     assert default == ([bench.DEFAULT_EXTRA] if bench.DEFAULT_EXTRA.is_dir() else [])
     bases = bench.base_texts([])
     assert bases and all(p.parent == DOCS for p in bases)
+
+
+def test_a_summary_row_gives_time_rate_and_memory() -> None:
+    run = bench.Run(seconds=4.0, max_rss_mb=180.6, returncode=0, stderr="", others=None)
+    assert bench.summary_row("x", 10, run) == "| x | 4.0 | 2.5 | 181 |"
