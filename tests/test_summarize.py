@@ -349,3 +349,29 @@ def _peak(documents: int, records_per_document: int) -> int:
 def test_memory_follows_the_reports_not_their_records() -> None:
     few, many = _peak(200, 10), _peak(200, 60)
     assert many < few * 1.5, (few, many)
+
+
+def test_line_values_of_real_reports_equal_the_records_they_come_from() -> None:
+    """The bundled reports and the development PDFs, through real extraction."""
+    from nlp_pipeline.golddocs import load, locate
+    from nlp_pipeline.run import process_document
+    from nlp_pipeline.summarize import profile_document, summarize
+
+    from .conftest import GOLD, SHARED
+
+    documents = [read_document(p) for p in sorted((GOLD / "docs").iterdir())]
+    if SHARED.is_dir():
+        for doc_id in ("putuo-finance-bureau-2024-final-accounts",
+                       "putuo-social-work-dept-2024-final-accounts"):
+            source = locate(GOLD, GOLD / "docs", doc_id)
+            assert source is not None
+            documents.append(load(source))
+    extracted = [(profile_document(d), process_document(d)) for d in documents]
+    table = summarize(iter(extracted)).set_index("doc_id")
+    checked = 0
+    for profile, records in extracted:
+        expected = expected_line_values(records, profile.year)
+        for column, value in expected.items():
+            assert table.loc[profile.doc_id, column] == pytest.approx(value), column
+            checked += 1
+    assert checked >= (60 if SHARED.is_dir() else 20)
