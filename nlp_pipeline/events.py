@@ -73,6 +73,8 @@ class _Rules:
     forward_cues: tuple[str, ...]
     action_heads: tuple[str, ...]
     refer_back: regex.Pattern[str]
+    action_verbs: regex.Pattern[str]
+    action_min_chars: int
 
 
 @cache
@@ -115,6 +117,10 @@ def rules() -> _Rules:
         award_only_type=str(data.get("award_only_type", "recognition")),
         forward_cues=tuple(data.get("forward_cues", [])),
         action_heads=tuple(data.get("action_heads", [])),
+        action_verbs=patterns.compile_regex(
+            patterns.alternation(data.get("action_verbs", [])) or "(?!)", name, "action_verbs"
+        ),
+        action_min_chars=int(data.get("action_min_chars", 4)),
         refer_back=patterns.compile_regex(
             data.get("refer_back", "(?!)"), name, "refer_back"
         ),
@@ -265,6 +271,30 @@ def names_an_action(phrase: str) -> bool:
     """True where an event phrase ends in an action word (改造, 搬迁…): a count right
     after it counts what the action did, not the thing the phrase names."""
     return phrase.endswith(rules().action_heads)
+
+
+def clause_action(text: str, left: int, right: int, start: int, end: int) -> TextMatch | None:
+    """The action a clause ``[left, right)`` states about its figure ``[start, end)``: from
+    an action verb before the figure up to it; else the words after the figure, up to the
+    clause's end, a 、 or the next figure, where a verb opens them (``4次降低存款准备金率``)
+    or stands right before the figure (``解决6434万农村人口饮水安全问题``); else None."""
+    r = rules()
+    stop = next((i for i in range(end, right) if text[i] == "、" or text[i].isdigit()), right)
+    left = max(left, text.rfind("、", left, start) + 1)  # the figure's own list item
+    before = r.action_verbs.search(text, left, start)
+    if before is not None and start - before.start() >= r.action_min_chars:
+        s, e = before.start(), start
+    elif r.action_verbs.match(text, end, stop) or (
+        before is not None and before.end() >= start - 1
+    ):
+        s, e = end, stop  # 4次降低存款准备金率; 解决6434万农村人口饮水安全问题
+    else:
+        return None
+    while e > s and (text[e - 1] in "的为达约近超过共计" or text[e - 1].isspace()):
+        e -= 1
+    if e - s < r.action_min_chars or any(ch.isdigit() for ch in text[s:e]):
+        return None
+    return TextMatch(s, e, text[s:e])
 
 
 def refers_back(text: str) -> bool:

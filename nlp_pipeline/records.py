@@ -102,6 +102,10 @@ def assemble(
         elif topic is not None and q.kind != "money":
             key = "topic"
             event_of[key] = topic
+        elif (action := _clause_action(sentence.text, q)) is not None:
+            key = (action.start, action.end)
+            m = _mention(doc, sentence, action.start, action.end)
+            event_of[key] = Event(m.text, m.start, m.end, events.event_type(m.text, ""))
         else:
             key = None
             event_of[key] = None
@@ -176,6 +180,11 @@ def _with_line_role(text: str, q: QuantityMatch, event: Event | None) -> Quantit
     if role == "other":
         role = budget.line_role(event.line)
     return replace(q, role=role) if role != q.role else q
+
+
+def _clause_action(text: str, q: QuantityMatch) -> events.TextMatch | None:
+    left, right = clause_bounds(text, q.start, q.end)
+    return events.clause_action(text, left, right, q.start, q.end)
 
 
 def _line_event(m: budget.LineMatch) -> events.EventMatch:
