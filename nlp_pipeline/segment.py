@@ -65,6 +65,7 @@ class _Rules:
     prose_run_on: regex.Pattern[str]
     year_field: regex.Pattern[str]
     heading_run_on_chars: int
+    inner_ends: str
     wrap_min_width: int
     wrap_min_lines: int
     wrap_share: float
@@ -96,6 +97,7 @@ def rules() -> _Rules:
         prose_run_on=patterns.compile_regex(data.get("prose_run_on", "(?!)"), name, "prose_run_on"),
         year_field=patterns.compile_regex(data.get("year_field", "(?!)"), name, "year_field"),
         heading_run_on_chars=int(data.get("heading_run_on_chars", 30)),
+        inner_ends=str(data.get("inner_sentence_ends", "；;")),
         wrap_min_width=int(data.get("wrap_min_width", 16)),
         wrap_min_lines=int(data.get("wrap_min_lines", 3)),
         wrap_share=float(data.get("wrap_share", 0.5)),
@@ -497,10 +499,22 @@ def split_sentences(text: str, r: _Rules | None = None) -> list[tuple[int, int]]
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _sentence_end(r.sentence_end, r.closing_marks).finditer(text):
+        if m.group()[0] in r.inner_ends and _inside_brackets(text, start, m.start()):
+            continue  # （其中，…的项目1个；…的项目0个）: a list inside brackets runs on
         _add_bounded(text, start, m.end(), spans, r.max_sentence_chars)
         start = m.end()
     _add_bounded(text, start, len(text), spans, r.max_sentence_chars)
     return spans
+
+
+def _inside_brackets(text: str, start: int, pos: int) -> bool:
+    """Whether ``pos`` lies inside brackets opened since ``start`` and closed later in
+    the text (within a sentence's length)."""
+    depth = text.count("（", start, pos) + text.count("(", start, pos)
+    depth -= text.count("）", start, pos) + text.count(")", start, pos)
+    if depth <= 0:
+        return False
+    return "）" in text[pos : pos + 300] or ")" in text[pos : pos + 300]
 
 
 def _bounded_spans(text: str, r: _Rules) -> list[tuple[int, int]]:
