@@ -117,7 +117,7 @@ def rules() -> _Rules:
     # 农村贫困人口减少1386万，
     implicit_before = (
         rf"(?P<noun>{nouns})[^，。；：、\d“”（）]{{0,{int(data.get('implicit_gap', 6))}}}?"
-        rf"(?P<figure>{large_figure})(?=[，。；、！？]|$)"
+        rf"(?P<figure>{large_figure})(?=[，。；、！？（(]|$)"
     )
     cues = patterns.require(data, "kind_cues", dict, name)
     roles: dict[str, list[str]] = patterns.require(data, "money_roles", dict, name)
@@ -229,9 +229,9 @@ def _implicit_people(
             continue
         suffix = m.group("suf2") or next((s for s in ("余", "多") if s in m.group("num")), None)
         value = numbers.parse_number(m.group("num").replace("余", "").replace("多", ""))
-        if value is None or value < 10000:
-            continue
         unit, kind = r.implicit_units[m.group("noun")]
+        if value is None or (value < 10000 and kind != "money"):  # 0.85万 of money is read
+            continue
         pre = m.group("pre")
         if suffix:
             qualifier = numbers.qualifier_for(suffix, "suffix") or "exact"
