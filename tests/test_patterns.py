@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nlp_pipeline import events, extract_text, numbers, patterns, quantities, segment
+from nlp_pipeline import events, extract_text, numbers, patterns, quantities, segment, tables
 from nlp_pipeline.annotate import make_doc
-from nlp_pipeline.ingest import normalize
+from nlp_pipeline.ingest import document_from_text, normalize
 
 
 def _examples(name: str) -> list[dict]:
@@ -76,6 +76,51 @@ def test_userdict_examples(example: dict) -> None:
         assert word in tokens
 
 
+def _table_examples(group: str) -> list[dict]:
+    return patterns.load("tables")["examples"][group]
+
+
+@pytest.mark.parametrize("example", _table_examples("values"), ids=lambda e: e["cell"])
+def test_table_value_examples(example: dict) -> None:
+    got = tables.parse_value(example["cell"])
+    if example["expect"] == "none":
+        assert got is None
+        return
+    assert got is not None
+    want = example["expect"]
+    assert got.unit == want["unit"] and got.comparator == want["comparator"]
+    assert got.value == (None if want["value"] is None else pytest.approx(want["value"]))
+
+
+@pytest.mark.parametrize("example", _table_examples("rows"), ids=lambda e: e["row"])
+def test_indicator_row_examples(example: dict) -> None:
+    text = (example["header"] + "\n" if "header" in example else "") + example["row"] + "\n"
+    doc = document_from_text(text, "example-2024")
+    found = tables.indicator_records(doc.doc_id, doc.raw, tables.read_tables(doc))
+    if example["expect"] == "none":
+        assert found == []
+        return
+    assert len(found) == 1
+    got = found[0].to_dict()
+    assert doc.raw[slice(*got["name"]["span"])] == got["name"]["text"]
+    for key, want in example["expect"].items():
+        value = got[key]["text"].replace(" ", "") if isinstance(got[key], dict) else got[key]
+        if key == "name":
+            value = got["name"]["text"]
+        assert value == want, key
+
+
+@pytest.mark.parametrize("example", _table_examples("lines"), ids=lambda e: e["name"])
+def test_table_line_examples(example: dict) -> None:
+    assert tables.line_alias(example["name"]) == example["line"]
+
+
+@pytest.mark.parametrize("example", _table_examples("titles"), ids=lambda e: e["caption"])
+def test_table_title_examples(example: dict) -> None:
+    assert tables.final_accounts_table(example["caption"]) == example["table"]
+
+
 def test_every_pattern_file_has_examples() -> None:
     for name in ("numbers", "quantities", "events", "segment", "tokenizer"):
         assert _examples(name), name
+    assert all(_table_examples(group) for group in ("values", "rows", "lines", "titles"))
