@@ -48,6 +48,7 @@ __all__ = [
     "final_accounts_table",
     "indicator_records",
     "line_alias",
+    "line_aliases",
     "parse_value",
     "read_document_tables",
     "read_tables",
@@ -78,6 +79,7 @@ class _Rules:
     titles: list[tuple[str, str]]  # (title, table name), longest first
     column_lines: dict[str, dict[str, str]]
     total_lines: dict[str, str]
+    row_lines: dict[str, dict[str, str]]
     lines_in_columns: frozenset[str]
     title_slack: int
     table_ends: tuple[str, ...]
@@ -119,6 +121,7 @@ def rules() -> _Rules:
         titles=_longest_first((title, t["name"]) for t in tables for title in t["titles"]),
         column_lines={t["name"]: dict(t.get("column_lines", {})) for t in tables},
         total_lines={t["name"]: t["total_line"] for t in tables if t.get("total_line")},
+        row_lines={t["name"]: dict(t.get("row_lines", {})) for t in tables},
         lines_in_columns=frozenset(t["name"] for t in tables if t.get("lines_in_columns")),
         title_slack=int(data.get("title_slack", 24)),
         table_ends=tuple(data.get("table_ends", [])),
@@ -126,9 +129,7 @@ def rules() -> _Rules:
         units={str(k): int(v) for k, v in data.get("units", {}).items()},
         skip_columns=frozenset(data.get("skip_columns", [])),
         stray_words=frozenset(data.get("stray_words", [])),
-        aliases=_longest_first(
-            (alias, line) for line, words in lines.items() for alias in words
-        ),
+        aliases=_longest_first((alias, line) for line, words in lines.items() for alias in words),
     )
 
 
@@ -915,6 +916,11 @@ def _met(
 # ------------------------------------------------------------------------ final-accounts figures
 
 
+def line_aliases() -> list[tuple[str, str]]:
+    """``(alias, canonical line)`` pairs of patterns/tables.yaml, longest alias first."""
+    return rules().aliases
+
+
 def line_alias(text: str) -> str | None:
     """The canonical line a name or phrase names (``年初财政拨款结转和结余`` →
     ``年初结转和结余``): the alias that ends latest in it, the longest of those."""
@@ -1026,7 +1032,7 @@ def _row_figures(
         label = paths[col][-1] if paths.get(col) else ""
         if label in r.skip_columns or line is None:
             continue
-        here = line
+        here = r.row_lines.get(name, {}).get(line, line)
         if line in ("合计", "小计"):
             if not label and not first:
                 continue  # a flattened total row: which column is not known
@@ -1246,4 +1252,3 @@ def read_document_tables(doc: Document) -> DocumentTables:
         figures=final_accounts_figures(tables),
         executions=execution_rows(tables),
     )
-

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from nlp_pipeline import events, extract_text, numbers, patterns, quantities, segment, tables
+from nlp_pipeline import check, events, extract_text, numbers, patterns, quantities, segment, tables
 from nlp_pipeline.annotate import make_doc
-from nlp_pipeline.ingest import document_from_text, normalize
+from nlp_pipeline.ingest import Document, document_from_text, normalize
+from nlp_pipeline.schema import ActivityRecord, Mention, Quantity
 
 
 def _examples(name: str) -> list[dict]:
@@ -120,7 +121,56 @@ def test_table_title_examples(example: dict) -> None:
     assert tables.final_accounts_table(example["caption"]) == example["table"]
 
 
+def records_with_roles(doc: Document, roles: list[str]) -> list[ActivityRecord]:
+    """A record per sentence holding figures, found by the quantity rules; the money
+    figures take ``roles`` in reading order (records built without event attachment)."""
+    given = iter(roles)
+    records = []
+    for sentence in segment.segment(doc):
+        found = []
+        for m in quantities.find_quantities(sentence.text):
+            start, end = sentence.raw_span(m.start, m.end)
+            role = next(given) if m.kind == "money" else None
+            found.append(
+                Quantity(doc.raw[start:end], start, end, kind=m.kind, value=m.value,
+                         unit=m.unit, qualifier=m.qualifier, role=role)
+            )  # fmt: skip
+        if found:
+            start, end = sentence.raw_span()
+            records.append(
+                ActivityRecord(doc.doc_id, Mention(doc.raw[start:end], start, end), found)
+            )
+    assert next(given, None) is None, "more roles than money figures"
+    return records
+
+
+def _check_examples() -> list[tuple[str, dict]]:
+    return [(kind, e) for kind, es in patterns.load("check")["examples"].items() for e in es]
+
+
+@pytest.mark.parametrize(("kind", "example"), _check_examples(), ids=lambda e: str(e)[:40])
+def test_check_examples(kind: str, example: dict) -> None:
+    doc = document_from_text(example["text"] + "\n", "example-2024")
+    records = records_with_roles(doc, example.get("roles", []))
+    found = check.check_document(doc, records, tables.read_document_tables(doc)).findings
+    got = sorted((f.check, f.status) for f in found)
+    assert got == sorted((e["check"], e["status"]) for e in example["expect"]), [
+        f.message for f in found
+    ]
+    for want in example["expect"]:
+        for key in ("stated", "computed"):
+            if key in want:
+                close = [pytest.approx(want[key], abs=5e-5) == getattr(f, key) for f in found]
+                pairs = zip(close, found, strict=True)
+                assert any(c and f.check == want["check"] for c, f in pairs), key
+    for f in found:
+        for e in f.evidence:
+            assert e.start is None or doc.raw[e.start : e.end] == e.text
+
+
 def test_every_pattern_file_has_examples() -> None:
     for name in ("numbers", "quantities", "events", "segment", "tokenizer"):
         assert _examples(name), name
     assert all(_table_examples(group) for group in ("values", "rows", "lines", "titles"))
+    kinds = {kind for kind, _ in _check_examples()}
+    assert kinds >= set(check.CHECKS) - {"table", "target"}  # those two: tests/test_check.py
