@@ -20,7 +20,10 @@ same figure written twice agrees when the finer one rounds to the coarser (24.21
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
+import json
 import math
 import re
 from bisect import bisect_left, bisect_right
@@ -45,6 +48,8 @@ __all__ = [
     "STATUSES",
     "Unchecked",
     "check_document",
+    "render_findings",
+    "summarize",
 ]
 
 STATUSES: tuple[str, ...] = ("ok", "mismatch", "unmet")
@@ -98,7 +103,8 @@ class Finding:
 
     @property
     def start(self) -> int:
-        return min((e.start for e in self.evidence if e.start is not None), default=0)
+        """Where the finding is in the text: its first figure with a span."""
+        return next((e.start for e in self.evidence if e.start is not None), 0)
 
 
 @dataclass(frozen=True)
@@ -152,6 +158,7 @@ class _Rules:
     other_year: regex.Pattern[str]
     year: regex.Pattern[str]
     budget_context: tuple[str, ...]
+    actual_words: tuple[str, ...]
 
 
 @cache
@@ -210,6 +217,7 @@ def rules() -> _Rules:
         other_year=patterns.compile_regex(data.get("other_year", "$^"), name, "other_year"),
         year=regex.compile(r"((?:19|20)\d\d)\s*年"),
         budget_context=tuple(data.get("budget_context", [])),
+        actual_words=tuple(data.get("actual_words", [])),
     )
 
 
@@ -645,11 +653,15 @@ class _Context:
         """The line of a figure that states a line's budget or its actual figure, for
         comparing with other statements of it: not a change or a grant, not last
         year's, and not a figure of uncertain role (an actual figure after a budget
-        word in its sentence: 部门预算收入 X 万元，其中：财政拨款收入 Y 万元)."""
+        word in its sentence, its own words naming no spending: 部门预算收入 X 万元，
+        其中：财政拨款收入 Y 万元)."""
         if fig.role in ("change", "grant") or self.other_year(stmt.label(fig.pos)):
             return None
-        before = stmt.text[: fig.pos]
-        if fig.role != "budget" and any(w in before for w in rules().budget_context):
+        r = rules()
+        uncertain = fig.role != "budget" and not any(
+            w in stmt.label(fig.pos) for w in r.actual_words
+        )
+        if uncertain and any(w in stmt.text[: fig.pos] for w in r.budget_context):
             return None
         return self.line(stmt, fig)
 
@@ -1329,3 +1341,58 @@ def check_document(
                 result.unchecked.append(item)
     result.findings.sort(key=lambda f: (f.start, f.check))
     return result
+
+
+# ------------------------------------------------------------------------ output
+
+CSV_COLUMNS = ["doc_id", "check", "status", "stated", "computed", "message", "evidence", "spans"]
+
+
+def render_findings(findings: Sequence[Finding], fmt: str = "jsonl") -> str:
+    """Findings as JSON Lines (SCHEMA.md), or CSV with one row per finding (the
+    evidence texts joined by `` | ``, their spans as ``start-end``; a table figure's
+    table after its text)."""
+    if fmt == "jsonl":
+        return "".join(json.dumps(f.to_dict(), ensure_ascii=False) + "\n" for f in findings)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in findings:
+        writer.writerow(
+            [
+                f.doc_id,
+                f.check,
+                f.status,
+                "" if f.stated is None else _plain(f.stated),
+                "" if f.computed is None else _plain(f.computed),
+                f.message,
+                " | ".join(
+                    re.sub(r"\s+", " ", e.text) + (f" ({e.table})" if e.table else "")
+                    for e in f.evidence
+                ),
+                " ".join("" if e.start is None else f"{e.start}-{e.end}" for e in f.evidence),
+            ]
+        )
+    return out.getvalue()
+
+
+def summarize(results: Sequence[CheckResult]) -> list[str]:
+    """Lines counting findings by check kind and status, and the claims found but not
+    checkable with their reasons (coverage)."""
+    lines = []
+    for name in CHECKS:
+        found = [f for r in results for f in r.findings if f.check == name]
+        skipped = [u for r in results for u in r.unchecked if u.check == name]
+        if not found and not skipped:
+            continue
+        counts = " ".join(f"{sum(f.status == s for f in found)} {s}" for s in STATUSES)
+        reasons: dict[str, int] = {}
+        for u in skipped:
+            reasons[u.reason] = reasons.get(u.reason, 0) + 1
+        why = ", ".join(
+            f"{n} {reason}" for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1])
+        )
+        lines.append(
+            f"  {name:<15}{counts}; {len(skipped)} not checkable" + (f" ({why})" if why else "")
+        )
+    return lines
