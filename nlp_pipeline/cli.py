@@ -364,6 +364,30 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_evaluate_indicators(args: argparse.Namespace) -> int:
+    from .evaluate_indicators import (
+        evaluate_indicators,
+        format_indicator_report,
+        load_indicator_file,
+        load_indicator_gold,
+        predict_indicators,
+    )
+    from .golddocs import GoldError
+
+    try:
+        gold, docs = load_indicator_gold(Path(args.gold))
+        pred = load_indicator_file(Path(args.pred)) if args.pred else predict_indicators(docs)
+    except (GoldError, IngestError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILURES
+    scores = evaluate_indicators(gold, pred)
+    if args.json:
+        print(json.dumps(scores.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_indicator_report(scores, markdown=args.markdown), end="\n")
+    return EXIT_OK
+
+
 def _gold_document_records(
     gold_dir: Path, docs: Path, doc_id: str
 ) -> tuple[list[ActivityRecord], str | None]:
@@ -460,6 +484,15 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
     ev.add_argument("--debug", action="store_true", help="tracebacks for unexpected errors")
     ev.set_defaults(func=cmd_evaluate)
+
+    ei = sub.add_parser(
+        "evaluate-indicators", help="score indicator records against an indicator gold set"
+    )
+    ei.add_argument("--gold", required=True, help="folder of <doc_id>.jsonl indicator records")
+    ei.add_argument("--pred", help="predicted indicators (JSONL; default: read the documents)")
+    ei.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ei.add_argument("--markdown", action="store_true", help="print the scores as Markdown")
+    ei.set_defaults(func=cmd_evaluate_indicators)
 
     vg = sub.add_parser("validate-gold", help="check a gold set against its documents")
     vg.add_argument("gold", help="folder of <doc_id>.jsonl gold files")
