@@ -159,6 +159,7 @@ class _Rules:
     year: regex.Pattern[str]
     budget_context: tuple[str, ...]
     actual_words: tuple[str, ...]
+    indicator_overlap: int
 
 
 @cache
@@ -218,6 +219,7 @@ def rules() -> _Rules:
         year=regex.compile(r"((?:19|20)\d\d)\s*年"),
         budget_context=tuple(data.get("budget_context", [])),
         actual_words=tuple(data.get("actual_words", [])),
+        indicator_overlap=int(data.get("indicator_overlap", 6)),
     )
 
 
@@ -449,6 +451,11 @@ def _read_rates(sentence: Sentence) -> list[StatedRate]:
 def _clause_before(text: str, pos: int) -> str:
     start = max(text.rfind(ch, 0, pos) for ch in "，,；;。：:") + 1
     return text[start:pos]
+
+
+def _clause_after(text: str, pos: int) -> str:
+    m = re.search(r"[，,；;。：:]", text[pos:])
+    return text[pos : pos + m.start()] if m else text[pos:]
 
 
 def _rate_kind(cue: str) -> str | None:
@@ -1283,15 +1290,51 @@ def _section_tables(section: str | None) -> list[str]:
 def check_target(ctx: _Context) -> Result:
     """An indicator's actual against its target, by the target's comparator: ok, or
     unmet; an indicator whose target and actual cannot be compared (a qualitative
-    cell, different units) is a claim not checkable."""
+    cell, different units) is a claim not checkable. And a narrative count against the
+    indicator row that counts the same thing: its sentence shares a long stretch of
+    the indicator's name (定期更换科普橱窗) and the figure is in the actual's unit."""
     for ind in ctx.tables.indicators:
         evidence = [Evidence(ind.name.text, ind.name.start, ind.name.end)]
         evidence += [Evidence(v.text, v.start, v.end) for v in (ind.target, ind.actual) if v]
         if ind.met is None:
             if ind.target is not None and ind.actual is not None and ind.target.value is not None:
                 yield ctx.unchecked("target", "target and actual not comparable", evidence)
-            continue
-        yield _target_finding(ctx, ind, evidence)
+        else:
+            yield _target_finding(ctx, ind, evidence)
+        yield from _narrative_counts(ctx, ind)
+
+
+def _narrative_counts(ctx: _Context, ind: IndicatorRecord) -> Result:
+    actual = ind.actual
+    if actual is None or actual.value is None or not actual.unit or actual.unit == "%":
+        return
+    name = re.sub(r"\s+", "", ind.name.text)
+    for stmt in ctx.statements:
+        for fig in stmt.figures:
+            if fig.money or not fig.exact or fig.unit != actual.unit:
+                continue
+            clause = _clause_before(stmt.text, fig.pos) + _clause_after(stmt.text, fig.pos_end)
+            if _common_run(name, clause) < rules().indicator_overlap:
+                continue
+            yield ctx.finding(
+                "target",
+                math.isclose(fig.value, actual.value),
+                fig.value,
+                actual.value,
+                f"{name}: {fig.text} in the text, {actual.text} in the indicator table",
+                [fig.evidence(), Evidence(actual.text, actual.start, actual.end)],
+            )
+
+
+def _common_run(a: str, b: str) -> int:
+    """The length of the longest stretch of characters ``a`` and ``b`` share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] not in b:
+                break
+            best = j - i
+    return best
 
 
 def _target_finding(ctx: _Context, ind: IndicatorRecord, evidence: list[Evidence]) -> Finding:

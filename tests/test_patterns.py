@@ -173,4 +173,4 @@ def test_every_pattern_file_has_examples() -> None:
         assert _examples(name), name
     assert all(_table_examples(group) for group in ("values", "rows", "lines", "titles"))
     kinds = {kind for kind, _ in _check_examples()}
-    assert kinds >= set(check.CHECKS) - {"table", "target"}  # those two: tests/test_check.py
+    assert kinds == set(check.CHECKS)
