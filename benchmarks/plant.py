@@ -165,6 +165,12 @@ def mutations(doc_id: str, text: str, findings: list[dict]) -> list[Mutation]:
     for f in findings:
         if f["status"] != "ok":
             continue
+        if f["check"] == "target" and len(f["evidence"]) == 2:  # a narrative count
+            start, end = f["evidence"][0]["span"]
+            new = figure_mutation(text[start:end])
+            if new is not None:
+                planned.setdefault((start, end, new), set()).add("target")
+            continue
         if f["check"] == "target":
             found = violating_actual(f)
             if found is not None:
