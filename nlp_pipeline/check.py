@@ -477,6 +477,8 @@ _PATH = regex.compile(
     r"(?:(?P<kuan>[^（(）)，。；：、\s]+?)[（(]款[）)])?"
     r"(?:(?P<xiang>[^（(）)，。；：、\s]+?)[（(]项[）)])?"
 )
+# A heading cut where a PDF line ended (…（款）行政单位离退休 / （项）。): the 项 without its mark.
+_CUT_ITEM = regex.compile(r"[（(]款[）)](?P<xiang>[^（(）)，。；：、\s]+)$")
 
 
 @dataclass
@@ -485,16 +487,21 @@ class _Lines:
 
     paths: list[str]
 
-    def resolve(self, parts: list[str]) -> str:
-        """A narrative path (or a name) as the tables write it, where they do."""
+    def resolve(self, parts: list[str], cut: bool = False) -> str | None:
+        """A narrative path (or a name) as the tables write it, where they do. With
+        ``cut``, the last name may be the start of the table's (a heading cut short);
+        it must then match one table line, else there is no line."""
         want = [_trim(p) for p in parts]
+        found = []
         for path in self.paths:
-            names = path.split("/")
-            if len(names) == len(want) and all(
-                _trim(a) == b for a, b in zip(names, want, strict=True)
-            ):
-                return path
-        return "/".join(parts)
+            names = [_trim(n) for n in path.split("/")]
+            if len(names) != len(want) or names[:-1] != want[:-1]:
+                continue
+            if names[-1] == want[-1] or (cut and names[-1].startswith(want[-1])):
+                found.append(path)
+        if len(found) == 1:
+            return found[0]
+        return None if cut else "/".join(parts)
 
     def by_name(self, name: str) -> str | None:
         """The table line whose last name is ``name`` (one only)."""
@@ -514,10 +521,11 @@ def _trim(name: str) -> str:
     return name[:-2] if name.endswith("支出") and len(name) >= 6 else name
 
 
-def _line_of(stmt: Statement, fig: Figure, lines: _Lines) -> str | None:
+def _line_of(stmt: Statement, fig: Figure, lines: _Lines, opening: str = "") -> str | None:
     """The budget line a figure states: its record's ``line``; else the line named in
     its clause just before it; else, where that clause only names the figure's role
-    (年初预算为, 支出决算为), the line of its list item's title."""
+    (年初预算为, 支出决算为), the line of its list item's title (``opening``: the first
+    sentence of the figure's section, where a title cut short as a heading goes on)."""
     if fig.line:
         return fig.line
     r = rules()
@@ -532,7 +540,24 @@ def _line_of(stmt: Statement, fig: Figure, lines: _Lines) -> str | None:
     if rest and not r.role_words.match(rest):
         return None
     title = stmt.sentence.title.text if stmt.sentence.title is not None else None
+    if title is None:
+        title = _item_heading(stmt.sentence.section, opening)
     return _named_line(title, lines) if title else None
+
+
+_ITEM_REST = re.compile(r"^[^。；：:，,]*?[（(]项[）)]")
+
+
+def _item_heading(section: str | None, opening: str) -> str | None:
+    """A numbered list item that became a heading, its title cut where a PDF line
+    ended (``5、社会保障和就业支出（类）…（款）`` / ``行政单位离退休（项）。主要用于…``):
+    the heading with the rest of the title that opens its first sentence."""
+    heading = section.split(" > ")[-1] if section else ""
+    m = re.match(r"^\d{1,2}[、.．]\s*", heading)
+    if m is None:
+        return None
+    rest = _ITEM_REST.match(opening)
+    return heading[m.end() :] + (rest.group() if rest else "")
 
 
 _ENUMERATOR = re.compile(r"^(?:[（(]?[\d一二三四五六七八九十]{1,2}[）).、．]|其中)+")
@@ -549,6 +574,9 @@ def _named_line(text: str, lines: _Lines) -> str | None:
         m = found[-1]
         parts = [m.group("lei") + ("" if m.group("lei").endswith("支出") else "支出")]
         parts += [m.group(k) for k in ("kuan", "xiang") if m.group(k)]
+        cut = _CUT_ITEM.search(text) if m.group("kuan") and not m.group("xiang") else None
+        if cut is not None:
+            return lines.resolve([*parts, cut.group("xiang")], cut=True)
         return lines.resolve(parts)
     alias = _standing_alias(text)
     if alias is not None:
@@ -631,6 +659,11 @@ class _Context:
     tables: DocumentTables
     lines: _Lines
     line_cache: dict[tuple[int, int], str | None] = field(default_factory=dict)
+    openings: dict[str, str] = field(default_factory=dict)  # section -> its first sentence
+
+    def __post_init__(self) -> None:
+        for stmt in self.statements:
+            self.openings.setdefault(stmt.sentence.section or "", stmt.text)
 
     @property
     def doc_id(self) -> str:
@@ -639,7 +672,8 @@ class _Context:
     def line(self, stmt: Statement, fig: Figure) -> str | None:
         key = (stmt.index, fig.start)
         if key not in self.line_cache:
-            self.line_cache[key] = _line_of(stmt, fig, self.lines)
+            opening = self.openings.get(stmt.sentence.section or "", "")
+            self.line_cache[key] = _line_of(stmt, fig, self.lines, opening)
         return self.line_cache[key]
 
     def finding(
