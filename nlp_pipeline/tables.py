@@ -352,7 +352,7 @@ def _caption_tables(doc: Document, lines: list[_TextLine]) -> list[Table]:
             j += 1
         rows = _caption_rows(doc, body)
         if any(_figure_cells(row) for row in rows):
-            caption = _SPACE.sub("", lines[i].text)
+            caption = _SPACE.sub("", lines[i].text).lstrip("#*")
             tables.append(
                 Table(0, body[0].kind, rows, lines[i].raw_start, body[-1].raw_end, caption)
             )
