@@ -1,5 +1,5 @@
-"""The ``nlp-pipeline`` command: ``extract``, ``evaluate``, ``validate-gold``, ``view``,
-``summarize``.
+"""The ``nlp-pipeline`` command: ``extract``, ``check``, ``summarize``, ``evaluate``,
+``evaluate-indicators``, ``validate-gold``, ``view``.
 
 Exit codes: 0 when everything succeeded; 1 when some input files (or gold
 files) failed, each reported on stderr as ``path: what is wrong``; 2 for a
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from . import __version__
-from .ingest import IngestError, iter_input_files
+from .ingest import IngestError, iter_input_files, read_document
 from .io import FORMATS, RecordWriter, ResumeError, format_for, resume_key
 from .limits import Interrupted, terminate_as_interrupt
 from .patterns import PatternError
@@ -110,6 +110,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     done = skipped = 0
     keys: dict[Path, str] = {}
+    done_paths: list[Path] = []
     try:
         with (
             terminate_as_interrupt(),
@@ -128,6 +129,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
                     print(f"{path}: {error}", file=sys.stderr)
                     continue
                 writer.write(records, keys.get(path))
+                done_paths.append(path)
                 done += 1
     except (KeyboardInterrupt, Interrupted) as exc:
         if args.resume:
@@ -145,6 +147,10 @@ def cmd_extract(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"nlp-pipeline: error: cannot write {out}: {exc}", file=sys.stderr)
         return EXIT_FAILURES
+    if args.indicators:
+        status = _write_indicators(done_paths, Path(args.indicators), failures)
+        if status != EXIT_OK:
+            return status
     elapsed = time.perf_counter() - started
     print(
         f"extract: {done} files, {writer.records} records, {writer.quantities} quantities, "
@@ -154,6 +160,104 @@ def cmd_extract(args: argparse.Namespace) -> int:
         + (f" -> {out}" if out else ""),
         file=sys.stderr,
     )
+    return report_failures(failures)
+
+
+def _write_indicators(paths: list[Path], out: Path, failures: list[Failure]) -> int:
+    """``extract --indicators FILE``: the indicator records of the files extracted."""
+    from .io import write_atomic
+    from .tables import read_document_tables
+
+    lines: list[str] = []
+    for path in paths:
+        try:
+            doc = read_document(path)
+        except IngestError as exc:
+            failures.append(Failure(path, str(exc)))
+            continue
+        for ind in read_document_tables(doc).indicators:
+            lines.append(json.dumps(ind.to_dict(), ensure_ascii=False) + "\n")
+    try:
+        write_atomic(out, "".join(lines))
+    except OSError as exc:
+        print(f"nlp-pipeline: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILURES
+    print(f"extract: {len(lines)} indicator records -> {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_document, render_findings, summarize
+    from .evaluate import GoldError, load_predictions
+    from .io import write_atomic
+    from .run import process_document
+    from .tables import read_document_tables
+
+    failures: list[Failure] = []
+    files: list[Path] = []
+    for path, problem in iter_input_files([Path(p) for p in args.paths]):
+        if problem is None:
+            files.append(path)
+        else:
+            failures.append(Failure(path, problem))
+            print(f"{path}: {problem}", file=sys.stderr)
+    out = None if args.output in (None, "-") else Path(args.output)
+    fmt = args.format or ("csv" if out is not None and out.suffix.lower() == ".csv" else "jsonl")
+    given = None
+    if args.records:
+        try:
+            given = load_predictions(Path(args.records))
+        except GoldError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_USAGE
+    started = time.perf_counter()
+    results = []
+    show_progress = not args.no_progress and sys.stderr.isatty() and len(files) > 1
+    try:
+        with terminate_as_interrupt():
+            for path in _progress(files, len(files), show_progress):
+                try:
+                    doc = read_document(path)
+                    if given is None:
+                        records = process_document(doc)
+                    else:
+                        records = given.get(doc.doc_id, [])
+                        if not records:
+                            print(
+                                f"{path}: no records for {doc.doc_id} in {args.records}",
+                                file=sys.stderr,
+                            )
+                    results.append(check_document(doc, records, read_document_tables(doc)))
+                except IngestError as exc:
+                    failures.append(Failure(path, str(exc)))
+                    print(f"{path}: {exc}", file=sys.stderr)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        print(f"nlp-pipeline: interrupted ({exc or 'Ctrl-C'}); nothing written", file=sys.stderr)
+        return 128 + (exc.signum if isinstance(exc, Interrupted) else signal.SIGINT)
+    findings = [f for r in results for f in r.findings]
+    text = render_findings(findings, fmt)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            write_atomic(out, text)
+        except OSError as exc:
+            print(
+                f"nlp-pipeline: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr
+            )
+            return EXIT_FAILURES
+    counts = ", ".join(
+        f"{sum(f.status == s for f in findings)} {s}" for s in ("ok", "mismatch", "unmet")
+    )
+    unchecked = sum(len(r.unchecked) for r in results)
+    print(
+        f"check: {len(results)} files, {len(findings)} findings ({counts}); "
+        f"{unchecked} claims not checkable; {len(failures)} failures "
+        f"in {time.perf_counter() - started:.1f}s" + (f" -> {out}" if out else ""),
+        file=sys.stderr,
+    )
+    for line in summarize(results):
+        print(line, file=sys.stderr)
     return report_failures(failures)
 
 
@@ -260,6 +364,30 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_evaluate_indicators(args: argparse.Namespace) -> int:
+    from .evaluate_indicators import (
+        evaluate_indicators,
+        format_indicator_report,
+        load_indicator_file,
+        load_indicator_gold,
+        predict_indicators,
+    )
+    from .golddocs import GoldError
+
+    try:
+        gold, docs = load_indicator_gold(Path(args.gold))
+        pred = load_indicator_file(Path(args.pred)) if args.pred else predict_indicators(docs)
+    except (GoldError, IngestError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILURES
+    scores = evaluate_indicators(gold, pred)
+    if args.json:
+        print(json.dumps(scores.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(format_indicator_report(scores, markdown=args.markdown), end="\n")
+    return EXIT_OK
+
+
 def _gold_document_records(
     gold_dir: Path, docs: Path, doc_id: str
 ) -> tuple[list[ActivityRecord], str | None]:
@@ -325,9 +453,26 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help=f"give up on a file after this long (default {DEFAULT_TIMEOUT:g}; 0: no limit)",
     )
+    ex.add_argument(
+        "--indicators",
+        metavar="FILE",
+        help="also write the indicator records of performance-target tables to FILE (JSONL)",
+    )
     ex.add_argument("--no-progress", action="store_true", help="no progress bar")
     ex.add_argument("--debug", action="store_true", help="tracebacks for unexpected errors")
     ex.set_defaults(func=cmd_extract)
+
+    ck = sub.add_parser("check", help="find where reports contradict themselves (findings)")
+    ck.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
+    ck.add_argument("-o", "--output", help="findings file (default: on standard output)")
+    ck.add_argument(
+        "--format", choices=("jsonl", "csv"), help="JSON Lines, or CSV with one row per finding"
+    )
+    ck.add_argument(
+        "--records", metavar="FILE", help="reuse an extraction (JSONL) instead of extracting"
+    )
+    ck.add_argument("--no-progress", action="store_true", help="no progress bar")
+    ck.set_defaults(func=cmd_check)
 
     ev = sub.add_parser("evaluate", help="score records against a gold set (SCHEMA.md)")
     ev.add_argument("--gold", required=True, help="folder of <doc_id>.jsonl gold files")
@@ -339,6 +484,15 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--html", metavar="FILE", help="also write an HTML report with charts")
     ev.add_argument("--debug", action="store_true", help="tracebacks for unexpected errors")
     ev.set_defaults(func=cmd_evaluate)
+
+    ei = sub.add_parser(
+        "evaluate-indicators", help="score indicator records against an indicator gold set"
+    )
+    ei.add_argument("--gold", required=True, help="folder of <doc_id>.jsonl indicator records")
+    ei.add_argument("--pred", help="predicted indicators (JSONL; default: read the documents)")
+    ei.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ei.add_argument("--markdown", action="store_true", help="print the scores as Markdown")
+    ei.set_defaults(func=cmd_evaluate_indicators)
 
     vg = sub.add_parser("validate-gold", help="check a gold set against its documents")
     vg.add_argument("gold", help="folder of <doc_id>.jsonl gold files")

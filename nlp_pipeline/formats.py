@@ -7,7 +7,9 @@ that text is not the file's bytes, ``save_text`` writes it out (``extract --save
 so a user can check ``text[start:end]``.
 
 - PDF (pypdf): the text layer, page by page, pages separated by a blank line. A PDF
-  without one (a scan) raises ``IngestError`` saying so.
+  without one (a scan) raises ``IngestError`` saying so. ``read_pdf_tables`` reads the
+  ruled tables of a PDF as cell values (pdfplumber); ``tables`` finds each cell again
+  in the pypdf text, which the spans index.
 - DOCX (python-docx): the body's paragraphs and tables in order; a table row is one line
   with its cells separated by tabs (a merged cell is written once).
 - HTML (stdlib ``html.parser``): the visible text; block elements start new lines, table
@@ -21,13 +23,22 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from .ingest import Document, IngestError, decode_bytes
 
-__all__ = ["READERS", "read_docx", "read_html", "read_pdf", "save_text"]
+__all__ = [
+    "READERS",
+    "PdfTable",
+    "read_docx",
+    "read_html",
+    "read_pdf",
+    "read_pdf_tables",
+    "save_text",
+]
 
 
 def read_pdf(data: bytes) -> str:
@@ -50,6 +61,34 @@ def read_pdf(data: bytes) -> str:
             "text; run OCR on it first"
         )
     return "\n\n".join(page.rstrip() for page in pages) + "\n"
+
+
+@dataclass(frozen=True)
+class PdfTable:
+    """One ruled table of a PDF page as pdfplumber reads it: rows of cell strings, with
+    ``None`` for the cells a merged cell covers."""
+
+    page: int  # 1-based
+    rows: list[list[str | None]]
+
+
+def read_pdf_tables(data: bytes) -> list[PdfTable]:
+    """The ruled tables of every page of a PDF, in reading order (pdfplumber's
+    ``extract_tables`` with its default, line-based settings); ``IngestError`` if the
+    PDF cannot be read."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    found: list[PdfTable] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, 1):
+                found += [PdfTable(number, rows) for rows in page.extract_tables() if rows]
+                page.close()
+    except (PdfminerException, PDFSyntaxError, ValueError, KeyError) as exc:
+        raise IngestError(f"cannot read the tables of the PDF: {exc}") from None
+    return found
 
 
 def read_docx(data: bytes) -> str:

@@ -10,6 +10,12 @@ dates, places and organizers dotted; hovering or clicking a quantity or an event
 its record in the side panel and highlights the sentence, the event and the quantities
 that belong together. ``page.html#q3`` opens a page with quantity ``q3`` selected.
 
+Every finding of ``check`` is marked too: the figures it used are underlined together
+in the colour of its status (ok, mismatch, unmet), a mismatch's message is written
+beside its last figure, and hovering or clicking shows the finding in the side panel
+with all its figures highlighted; ``page.html#f2`` opens finding ``f2``. The index
+counts each document's mismatches.
+
 With gold records (``--gold``), quantities are outlined by their scoring outcome, as
 ``evaluate.list_errors`` reports it: ``miss`` (a gold quantity not found; drawn from the
 gold record), ``extra`` (found, not in gold), ``attach`` (paired, but attached to another
@@ -28,6 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from .check import Finding, check_document
 from .evaluate import evaluate, list_errors, load_gold_dir
 from .formats import READERS
 from .golddocs import GoldError, load, locate
@@ -35,6 +42,7 @@ from .ingest import Document, IngestError, iter_input_files, read_document
 from .patterns import PatternError
 from .run import process_document
 from .schema import QUANTITY_KINDS, ActivityRecord, Event, Quantity
+from .tables import read_document_tables
 
 __all__ = ["DocumentSummary", "STATUSES", "render_document", "render_index", "write_views"]
 
@@ -54,6 +62,8 @@ STATUSES: dict[str, tuple[str, str]] = {
     "attr": ("2px dotted #0891b2", "attribute differs"),
 }
 _STATUS_RANK = {"ok": 0, "attr": 1, "attach": 2}
+# Finding status -> underline colour.
+FINDING_COLOURS: dict[str, str] = {"ok": "#16a34a", "mismatch": "#dc2626", "unmet": "#d97706"}
 
 
 @dataclass
@@ -69,6 +79,11 @@ class DocumentSummary:
     events: int
     statuses: dict[str, int] | None = None
     f1: float | None = None
+    findings: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def mismatches(self) -> int:
+        return self.findings.get("mismatch", 0) + self.findings.get("unmet", 0)
 
     @property
     def quantities(self) -> int:
@@ -246,6 +261,30 @@ def _marks(items: list[_Item], events: dict[str, dict[str, Any]]) -> list[_Mark]
     return marks
 
 
+def _finding_marks(findings: Sequence[Finding]) -> list[_Mark]:
+    """Each finding's figures, marked as one (``data-f``); a mismatch's message goes
+    beside its last figure (``data-msg``, shown by CSS, so the text stays as read)."""
+    marks: list[_Mark] = []
+    for i, f in enumerate(findings):
+        spans = [(e.start, e.end) for e in f.evidence if e.start is not None and e.end]
+        for j, (start, end) in enumerate(spans):
+            classes = ("fd", f"fd-{f.status}")
+            if f.status != "ok" and j == len(spans) - 1:
+                classes += ("fd-note",)
+            marks.append(_Mark(start, end, classes, f"f{i}", f"{f.check} {f.status}: {f.message}"))
+    return marks
+
+
+def _finding_json(f: Finding) -> dict[str, Any]:
+    return {
+        "check": f.check,
+        "status": f.status,
+        "message": f.message,
+        "spans": [[e.start, e.end] for e in f.evidence if e.start is not None],
+        "evidence": [e.to_dict() for e in f.evidence],
+    }
+
+
 def _render_text(raw: str, marks: list[_Mark]) -> str:
     """The raw text as HTML: each piece covered by marks is a span with all their classes."""
     n = len(raw)
@@ -269,13 +308,17 @@ def _render_text(raw: str, marks: list[_Mark]) -> str:
             classes += [c for c in m.classes if c not in classes]
             if m.ref is None:
                 continue
-            key = "data-e" if m.ref.startswith("e") else "data-q"
-            attrs.setdefault(key, m.ref)
+            if m.ref.startswith("f"):  # a piece may be a figure of several findings
+                attrs["data-f"] = f"{attrs['data-f']} {m.ref}" if "data-f" in attrs else m.ref
+                if "fd-note" in m.classes and m.end <= b:
+                    attrs["data-msg"] = m.title or ""
+            else:
+                attrs.setdefault("data-e" if m.ref.startswith("e") else "data-q", m.ref)
             if m.title:
                 attrs["title"] = attrs["title"] + "; " + m.title if "title" in attrs else m.title
-            if m.ref not in anchored:
+            if m.ref not in anchored and "id" not in attrs:  # the first piece free for it
                 anchored.add(m.ref)
-                attrs.setdefault("id", m.ref)
+                attrs["id"] = m.ref
         attr_text = "".join(f' {k}="{_esc(v)}"' for k, v in attrs.items())
         out.append(f'<span class="{" ".join(classes)}"{attr_text}>{text}</span>')
     return "".join(out)
@@ -323,6 +366,14 @@ aside h2 { font-size: 14px; margin: 10px 0 6px; }
 .ev.rel-ev { background: #dbeafe; }
 .sel { box-shadow: 0 0 0 2px #111827; }
 .rel-q { box-shadow: 0 0 0 2px #6b7280; }
+.fd { border-bottom: 2px solid #16a34a; cursor: pointer; }
+.fd-mismatch { border-bottom: 3px solid #dc2626; background: #fee2e2; }
+.fd-unmet { border-bottom: 3px solid #d97706; background: #ffedd5; }
+.fd-note::after { content: " ◀ " attr(data-msg); color: #b91c1c; font-size: 12px;
+  background: #fff; border: 1px solid #fca5a5; border-radius: 3px; padding: 0 4px;
+  margin-left: 2px; }
+#findings td { padding: 1px 4px; border-top: 1px solid #f3f4f6; vertical-align: top; }
+#findings a { color: inherit; text-decoration: none; }
 #script-errors { background: #fee2e2; color: #991b1b; padding: 8px 20px; white-space: pre-wrap; }
 .none { color: #6b7280; }
 """
@@ -405,6 +456,13 @@ _PAGE_SCRIPT = """
     recordRows(table, it.record);
     panel.appendChild(table);
     it.notes.forEach(function (n) { panel.appendChild(el("div", n, "notes")); });
+    Object.keys(data.findings).forEach(function (fid) {
+      var f = data.findings[fid];
+      if (f.spans.some(function (sp) { return sp[0] < q.span[1] && q.span[0] < sp[1]; })) {
+        panel.appendChild(el("div", f.check + " " + f.status + ": " + f.message,
+                             f.status === "ok" ? "" : "notes"));
+      }
+    });
     related(it.record);
     if (it.event) {
       data.events[it.event].items.forEach(function (other) {
@@ -429,15 +487,31 @@ _PAGE_SCRIPT = """
     ev.items.forEach(function (i) { mark(data.items[i].quantity.span, "rel-q"); });
     mark(ev.event.span, "sel");
   }
+  function showFinding(id) {
+    var f = data.findings[id];
+    panel.textContent = "";
+    panel.appendChild(el("h2", "finding " + id + ": " + f.check + ", " + f.status));
+    panel.appendChild(el("div", f.message, f.status === "ok" ? "" : "notes"));
+    var table = el("table");
+    f.evidence.forEach(function (e) {
+      row(table, e.table ? "table" : "figure",
+          e.text + (e.span ? "  [" + e.span[0] + ", " + e.span[1] + ")" : "")
+          + (e.table ? "  " + e.table : ""));
+    });
+    panel.appendChild(table);
+    f.spans.forEach(function (span) { mark(span, "sel"); });
+  }
   function show(id) {
     clear();
     if (data.items[id]) { showItem(id); return true; }
     if (data.events[id]) { showEvent(id); return true; }
+    if (data.findings[id]) { showFinding(id); return true; }
     return false;
   }
   function target(e) {
     var s = e.target.closest ? e.target.closest("span[data-a]") : null;
-    return s ? (s.dataset.q || s.dataset.e || null) : null;
+    if (!s) { return null; }
+    return s.dataset.q || s.dataset.e || (s.dataset.f ? s.dataset.f.split(" ")[0] : null);
   }
   document.getElementById("text").addEventListener("mouseover", function (e) {
     var id = target(e);
@@ -462,6 +536,8 @@ _PAGE_SCRIPT = """
   fromHash();
   document.documentElement.setAttribute("data-highlights", String(
     document.querySelectorAll("#text .q").length));
+  document.documentElement.setAttribute("data-findings", String(
+    Object.keys(data.findings).length));
   document.documentElement.setAttribute("data-script-errors",
     String(window.__viewErrors.length));
   document.documentElement.setAttribute("data-view-ready", "1");
@@ -484,12 +560,17 @@ def _page(title: str, body: str, css: str = "", script: str = "", body_class: st
 
 
 def _legend(gold: bool) -> str:
-    parts = [f'<span class="sw q k-{kind}">{_esc(kind)}</span>' for kind in QUANTITY_KINDS] + [
-        '<span class="sw ev">event</span>',
-        '<span class="sw men men-date">date</span>',
-        '<span class="sw men men-loc">place</span>',
-        '<span class="sw men men-org">organizer</span>',
-    ]
+    parts = (
+        [f'<span class="sw q k-{kind}">{_esc(kind)}</span>' for kind in QUANTITY_KINDS]
+        + [
+            '<span class="sw ev">event</span>',
+            '<span class="sw men men-date">date</span>',
+            '<span class="sw men men-loc">place</span>',
+            '<span class="sw men men-org">organizer</span>',
+            "<br>",
+        ]
+        + [f'<span class="sw fd fd-{s}">finding {s}</span>' for s in FINDING_COLOURS]
+    )
     if gold:
         parts.append("<br>")
         parts += [
@@ -523,6 +604,19 @@ def _list_html(items: list[_Item]) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
+def _findings_html(findings: Sequence[Finding]) -> str:
+    if not findings:
+        return '<p class="none">No findings.</p>'
+    order = sorted(range(len(findings)), key=lambda i: (findings[i].status == "ok", i))
+    rows = [
+        f'<tr><td><a href="#f{i}"><span class="fd fd-{findings[i].status}">'
+        f"{_esc(findings[i].status)}</span></a></td><td>{_esc(findings[i].check)}</td>"
+        f'<td><a href="#f{i}">{_esc(findings[i].message)}</a></td></tr>'
+        for i in order
+    ]
+    return "<table>" + "".join(rows) + "</table>"
+
+
 def render_document(
     raw: str,
     doc_id: str,
@@ -530,9 +624,11 @@ def render_document(
     gold: list[ActivityRecord] | None = None,
     source: str = "",
     index_href: str | None = "index.html",
+    findings: Sequence[Finding] = (),
 ) -> str:
-    """The HTML page of one document: ``raw`` with ``records`` (and ``gold``) marked."""
-    page, _ = _render(raw, doc_id, records, gold, source, index_href)
+    """The HTML page of one document: ``raw`` with ``records`` (and ``gold``, and the
+    findings of ``check``) marked."""
+    page, _ = _render(raw, doc_id, records, gold, source, index_href, findings)
     return page
 
 
@@ -543,12 +639,17 @@ def _render(
     gold: list[ActivityRecord] | None,
     source: str,
     index_href: str | None,
+    findings: Sequence[Finding] = (),
 ) -> tuple[str, dict[str, int] | None]:
     items, events = _items(doc_id, records, gold)
     statuses: dict[str, int] | None = None
     if gold is not None:
         statuses = {name: sum(1 for it in items if it.status == name) for name in STATUSES}
-    data = {"items": {it.id: _item_json(it) for it in items}, "events": events}
+    data = {
+        "items": {it.id: _item_json(it) for it in items},
+        "events": events,
+        "findings": {f"f{i}": _finding_json(f) for i, f in enumerate(findings)},
+    }
     n_pred = sum(1 for it in items if it.source == "prediction")
     meta = [
         f"{len(records)} records",
@@ -558,15 +659,20 @@ def _render(
     ]
     if statuses is not None:
         meta += [f"{statuses[name]} {name}" for name in STATUSES]
+    if findings:
+        failed = sum(f.status != "ok" for f in findings)
+        meta.append(f"{len(findings)} findings, {failed} mismatches")
     back = f'<a href="{_esc(index_href)}">← all documents</a> · ' if index_href else ""
     origin = f"{_esc(source)} · " if source else ""
+    text = _render_text(raw, _marks(items, events) + _finding_marks(findings))
     body = (
         f"<header><h1>{_esc(doc_id)}</h1>"
         f'<div class="meta">{back}{origin}{_esc(" · ".join(meta))}</div></header>\n'
-        f'<main><pre id="text">{_render_text(raw, _marks(items, events))}</pre>\n'
+        f'<main><pre id="text">{text}</pre>\n'
         f"<aside><h2>Legend</h2>{_legend(gold is not None)}"
         '<div id="panel"><p class="none">Hover over or click a highlight to see its record.'
         "</p></div>"
+        f'<h2>Findings</h2><div id="findings">{_findings_html(findings)}</div>'
         f'<h2>Quantities</h2><div id="list">{_list_html(items)}</div></aside></main>\n'
         f'<script type="application/json" id="view-data">{_json_script(data)}</script>'
     )
@@ -578,7 +684,7 @@ def render_index(summaries: Sequence[DocumentSummary], failures: Iterable[str] =
     """The index page: one row per document with its counts (and scores with gold)."""
     gold = any(s.statuses is not None for s in summaries)
     head = ["document", "source", "characters", "records", "quantities"]
-    head += list(QUANTITY_KINDS) + ["events"]
+    head += list(QUANTITY_KINDS) + ["events", "findings", "mismatches"]
     if gold:
         head += list(STATUSES) + ["quantity F1"]
     rows = []
@@ -591,6 +697,7 @@ def render_index(summaries: Sequence[DocumentSummary], failures: Iterable[str] =
             str(s.quantities),
         ]
         cells += [str(s.kinds.get(k, 0)) for k in QUANTITY_KINDS] + [str(s.events)]
+        cells += [str(sum(s.findings.values())), str(s.mismatches)]
         if gold:
             if s.statuses is None:
                 cells += ['<span class="none">no gold</span>'] + [""] * len(STATUSES)
@@ -602,7 +709,8 @@ def render_index(summaries: Sequence[DocumentSummary], failures: Iterable[str] =
     body = (
         "<header><h1>Documents</h1>"
         f'<div class="meta">{len(summaries)} documents · '
-        f"{sum(s.quantities for s in summaries)} quantities</div></header>\n"
+        f"{sum(s.quantities for s in summaries)} quantities · "
+        f"{sum(s.mismatches for s in summaries)} mismatches</div></header>\n"
         '<main><div id="index"><table><thead><tr>'
         + "".join(f"<th>{_esc(h)}</th>" for h in head)
         + "</tr></thead><tbody>"
@@ -673,6 +781,7 @@ def write_views(
         try:
             doc = read()
             records = process_document(doc)
+            findings = check_document(doc, records, read_document_tables(doc)).findings
         except (IngestError, GoldError) as exc:
             failures.append(f"{path}: {exc}")
             continue
@@ -686,7 +795,9 @@ def write_views(
         if path.suffix.lower() in READERS:
             source += " (text extracted from the file; spans index this text)"
         name = _page_name(doc.doc_id, taken)
-        page, statuses = _render(doc.raw, doc.doc_id, records, doc_gold, source, "index.html")
+        page, statuses = _render(
+            doc.raw, doc.doc_id, records, doc_gold, source, "index.html", findings
+        )
         (out_dir / name).write_text(page, encoding="utf-8")
         kinds = {k: 0 for k in QUANTITY_KINDS}
         for r in records:
@@ -707,6 +818,7 @@ def write_views(
                 events=len({(r.event.start, r.event.end) for r in records if r.event}),
                 statuses=statuses,
                 f1=f1,
+                findings={st: sum(f.status == st for f in findings) for st in FINDING_COLOURS},
             )
         )
     (out_dir / "index.html").write_text(render_index(summaries, failures), encoding="utf-8")

@@ -86,3 +86,31 @@ def test_real_jionlp_values_in_yuan() -> None:
     (found,) = jm.jionlp_mentions(text, [(0, len(text))], extract)
     assert found.value == pytest.approx(4148900)
     assert text[found.start : found.end].strip() == "414.89 万元"
+
+
+plant = load_benchmark("plant")
+
+
+def test_plant_changes_the_leading_digit_and_swaps_comparison_words() -> None:
+    assert plant.bump_digit("307.82") == "407.82"
+    assert plant.bump_digit("9.55") == "1.55"
+    assert plant.bump_digit("0.00") == "5.00"
+    assert plant.figure_mutation("占 98.69%") == "占 18.69%"
+    assert plant.word_mutation("决算数小于预算数") == "决算数大于预算数"
+    assert plant.word_mutation("减少") == "增加"
+
+
+def test_plant_skips_changes_the_rounding_could_hide() -> None:
+    finding = {"evidence": [{"text": "8万元"}, {"text": "0.01万元"}, {"text": "19.84万元"}]}
+    assert not plant.beyond_rounding(finding, "0.01万元", "0.02万元")
+    assert plant.beyond_rounding(finding, "19.84万元", "29.84万元")
+
+
+def test_planted_inconsistencies_are_found(tmp_path) -> None:
+    text = "本年支出合计30.00万元，其中：基本支出10.00万元，项目支出20.00万元。\n"
+    findings = plant.findings_of("demo-2024", text)
+    assert [(f["check"], f["status"]) for f in findings] == [("sum", "ok")]
+    planned = plant.mutations("demo-2024", text, findings)
+    assert [m.new for m in planned] == ["40.00万元", "20.00万元", "30.00万元"]
+    for m in planned:
+        assert plant.run_mutation((m, text))[1] == ["sum"]

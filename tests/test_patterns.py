@@ -6,6 +6,7 @@ import pytest
 
 from nlp_pipeline import (
     budget,
+    check,
     events,
     extract_text,
     numbers,
@@ -13,9 +14,11 @@ from nlp_pipeline import (
     quantities,
     rates,
     segment,
+    tables,
 )
 from nlp_pipeline.annotate import make_doc
-from nlp_pipeline.ingest import normalize
+from nlp_pipeline.ingest import Document, document_from_text, normalize
+from nlp_pipeline.schema import ActivityRecord, Mention, Quantity
 
 
 def _examples(name: str) -> list[dict]:
@@ -116,6 +119,100 @@ def test_userdict_examples(example: dict) -> None:
         assert word in tokens
 
 
+def _table_examples(group: str) -> list[dict]:
+    return patterns.load("tables")["examples"][group]
+
+
+@pytest.mark.parametrize("example", _table_examples("values"), ids=lambda e: e["cell"])
+def test_table_value_examples(example: dict) -> None:
+    got = tables.parse_value(example["cell"])
+    if example["expect"] == "none":
+        assert got is None
+        return
+    assert got is not None
+    want = example["expect"]
+    assert got.unit == want["unit"] and got.comparator == want["comparator"]
+    assert got.value == (None if want["value"] is None else pytest.approx(want["value"]))
+
+
+@pytest.mark.parametrize("example", _table_examples("rows"), ids=lambda e: e["row"])
+def test_indicator_row_examples(example: dict) -> None:
+    text = (example["header"] + "\n" if "header" in example else "") + example["row"] + "\n"
+    doc = document_from_text(text, "example-2024")
+    found = tables.indicator_records(doc.doc_id, doc.raw, tables.read_tables(doc))
+    if example["expect"] == "none":
+        assert found == []
+        return
+    assert len(found) == 1
+    got = found[0].to_dict()
+    assert doc.raw[slice(*got["name"]["span"])] == got["name"]["text"]
+    for key, want in example["expect"].items():
+        value = got[key]["text"].replace(" ", "") if isinstance(got[key], dict) else got[key]
+        if key == "name":
+            value = got["name"]["text"]
+        assert value == want, key
+
+
+@pytest.mark.parametrize("example", _table_examples("lines"), ids=lambda e: e["name"])
+def test_table_line_examples(example: dict) -> None:
+    assert tables.line_alias(example["name"]) == example["line"]
+
+
+@pytest.mark.parametrize("example", _table_examples("titles"), ids=lambda e: e["caption"])
+def test_table_title_examples(example: dict) -> None:
+    assert tables.final_accounts_table(example["caption"]) == example["table"]
+
+
+def records_with_roles(doc: Document, roles: list[str]) -> list[ActivityRecord]:
+    """A record per sentence holding figures, found by the quantity rules; the money
+    figures take ``roles`` in reading order (records built without event attachment)."""
+    given = iter(roles)
+    records = []
+    for sentence in segment.segment(doc):
+        found = []
+        for m in quantities.find_quantities(sentence.text):
+            start, end = sentence.raw_span(m.start, m.end)
+            role = next(given) if m.kind == "money" else None
+            found.append(
+                Quantity(doc.raw[start:end], start, end, kind=m.kind, value=m.value,
+                         unit=m.unit, qualifier=m.qualifier, role=role)
+            )  # fmt: skip
+        if found:
+            start, end = sentence.raw_span()
+            records.append(
+                ActivityRecord(doc.doc_id, Mention(doc.raw[start:end], start, end), found)
+            )
+    assert next(given, None) is None, "more roles than money figures"
+    return records
+
+
+def _check_examples() -> list[tuple[str, dict]]:
+    return [(kind, e) for kind, es in patterns.load("check")["examples"].items() for e in es]
+
+
+@pytest.mark.parametrize(("kind", "example"), _check_examples(), ids=lambda e: str(e)[:40])
+def test_check_examples(kind: str, example: dict) -> None:
+    doc = document_from_text(example["text"] + "\n", "example-2024")
+    records = records_with_roles(doc, example.get("roles", []))
+    found = check.check_document(doc, records, tables.read_document_tables(doc)).findings
+    got = sorted((f.check, f.status) for f in found)
+    assert got == sorted((e["check"], e["status"]) for e in example["expect"]), [
+        f.message for f in found
+    ]
+    for want in example["expect"]:
+        for key in ("stated", "computed"):
+            if key in want:
+                close = [pytest.approx(want[key], abs=5e-5) == getattr(f, key) for f in found]
+                pairs = zip(close, found, strict=True)
+                assert any(c and f.check == want["check"] for c, f in pairs), key
+    for f in found:
+        for e in f.evidence:
+            assert e.start is None or doc.raw[e.start : e.end] == e.text
+
+
 def test_every_pattern_file_has_examples() -> None:
     for name in ("numbers", "quantities", "events", "segment", "tokenizer", "budget", "rates"):
         assert _examples(name), name
+    assert all(_table_examples(group) for group in ("values", "rows", "lines", "titles"))
+    kinds = {kind for kind, _ in _check_examples()}
+    assert kinds == set(check.CHECKS)

@@ -281,3 +281,39 @@ def test_cli_evaluate_html(tmp_path: Path) -> None:
     page = report.read_text(encoding="utf-8")
     assert "Quantities by kind" in page and "<svg" in page
     assert "1.000" in page
+
+
+def test_findings_are_marked_with_their_figures_and_messages() -> None:
+    from nlp_pipeline.check import Evidence, Finding
+
+    money = RAW.index("5万元")
+    sessions = RAW.index("10余场")
+    figure = Evidence("10余场", sessions, sessions + 4)
+    ok = Finding(DOC, "sum", "ok", 1, 1, "parts add up", (figure,))
+    bad = Finding(
+        DOC, "table", "mismatch", 50000, 60000, "5万元 in the text, 6 in table 1",
+        (Evidence("5万元", money, money + 3), Evidence("6", None, None, "table 1")),
+    )  # fmt: skip
+    page = render_document(RAW, DOC, records(), findings=[ok, bad])
+    assert shown_text(page) == RAW  # the message is shown by CSS, not added to the text
+    assert spans_with(page, "fd-mismatch") == ["5万元"]
+    assert spans_with(page, "fd-ok") == ["10余场"]
+    message = "table mismatch: 5万元 in the text, 6 in table 1"
+    assert re.search(f'data-f="f1" data-msg="{message}"', page)
+    data = page_data(page)
+    assert data["findings"]["f1"]["spans"] == [[money, money + 3]]
+    assert data["findings"]["f1"]["evidence"][1]["table"] == "table 1"
+    findings_list = page[page.index('<div id="findings">') : page.index("<h2>Quantities</h2>")]
+    assert findings_list.index("mismatch") < findings_list.index(">ok<")  # mismatches first
+    assert "2 findings, 1 mismatches" in page
+
+
+def test_index_counts_mismatches_per_document(tmp_path: Path) -> None:
+    from .conftest import DOCS
+
+    summaries, failures = write_views([DOCS / "dongxihu-2024-selfeval.txt"], tmp_path)
+    assert not failures and summaries[0].mismatches == 1  # 432.63 + 21.4 ≠ 456.73
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "<th>mismatches</th>" in index and "1 mismatches" in index
+    page = (tmp_path / "dongxihu-2024-selfeval.html").read_text(encoding="utf-8")
+    assert "fd-mismatch" in page and "change_amount mismatch" in page

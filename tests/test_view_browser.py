@@ -104,3 +104,21 @@ def test_screenshot(page: Path, tmp_path: Path) -> None:
     if artifacts:
         Path(artifacts).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(artifacts) / "view-browser-test.png")
+
+
+def test_a_finding_opens_with_its_figures_highlighted(tmp_path: Path) -> None:
+    from nlp_pipeline.check import Evidence, Finding
+
+    start = RAW.index("5万元")
+    other = RAW.index("1名")
+    figures = (Evidence("5万元", start, start + 3), Evidence("1名", other, other + 2))
+    finding = Finding(DOC, "sum", "mismatch", 1, 2, "the parts do not add up", figures)
+    path = tmp_path / f"{DOC}.html"
+    path.write_text(render_document(RAW, DOC, records(), findings=[finding]), encoding="utf-8")
+    dom = chromium(tmp_path, "--dump-dom", path.as_uri() + "#f0")
+    assert 'data-script-errors="0"' in dom and 'data-findings="1"' in dom
+    panel = dom[dom.index('<div id="panel">') : dom.index("<h2>Findings</h2>")]
+    assert "finding f0: sum, mismatch" in panel and "the parts do not add up" in panel
+    text = dom[dom.index('<pre id="text">') : dom.index("</pre>")]
+    marked = re.findall(r'<span class="([^"]*)"[^>]*>(5万元|1名)</span>', text)
+    assert len(marked) == 2 and all("sel" in classes.split() for classes, _ in marked)
