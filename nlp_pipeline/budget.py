@@ -40,6 +40,8 @@ class _Rules:
     heading_lines: frozenset[str]
     classification: regex.Pattern[str]
     drop_prefix: regex.Pattern[str]
+    compound_forms: frozenset[str]
+    allowed_before: str
 
 
 @cache
@@ -67,6 +69,8 @@ def rules() -> _Rules:
         drop_prefix=patterns.compile_regex(
             data.get("classification_drop_prefix", "(?!)"), name, "classification_drop_prefix"
         ),
+        compound_forms=frozenset(str(f) for f in data.get("compound_forms", [])),
+        allowed_before=str(data.get("allowed_before", "")),
     )
 
 
@@ -89,6 +93,9 @@ def find_lines(text: str) -> list[LineMatch]:
     for m in r.forms.finditer(matched):
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue
+        before = matched[m.start() - 1 : m.start()]
+        if m.group() in r.compound_forms and _is_han(before) and before not in r.allowed_before:
+            continue  # the tail of a longer name: 科普经费项目支出
         canonical, kind = r.line_of[m.group()]
         found.append(
             LineMatch(
@@ -104,3 +111,7 @@ def line_role(line: str) -> str:
     """The role of a money figure of ``line`` whose clause names none: the line's kind
     (income, spent, other); a line of the classification is spending."""
     return rules().kind_of.get(line, "spent")
+
+
+def _is_han(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
