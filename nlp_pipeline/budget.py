@@ -10,7 +10,7 @@ Every form comes from ``patterns/budget.yaml``; every span indexes the text give
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -74,8 +74,11 @@ def rules() -> _Rules:
     )
 
 
-def find_lines(text: str) -> list[LineMatch]:
-    """The budget lines named in ``text``, in reading order, none overlapping."""
+@lru_cache(maxsize=1024)
+def find_lines(text: str) -> tuple[LineMatch, ...]:
+    """The budget lines named in ``text``, in reading order, none overlapping. Cached:
+    a sentence is asked again for each of its money figures, a heading for each of its
+    paragraph's figures."""
     r = rules()
     matched = text.translate(_BRACKETS)
     found: list[LineMatch] = []
@@ -104,7 +107,7 @@ def find_lines(text: str) -> list[LineMatch]:
             )
         )
     found.sort(key=lambda f: f.start)
-    return found
+    return tuple(found)
 
 
 def line_role(line: str) -> str:

@@ -10,9 +10,9 @@ make one record, so a sentence that holds several activities gives several.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from functools import lru_cache
+from functools import cache, lru_cache, partial
 
 from spacy.tokens import Doc
 
@@ -47,9 +47,9 @@ def sentence_records(
     if not found:
         return []
     nlp_doc = annotate(sentence.text, doc.year, found)
-    topic = None
+    topic: Callable[[], Event | None] | None = None
     if previous is not None and events.refers_back(sentence.text):
-        topic = _topic(doc, previous)
+        topic = cache(partial(_topic, doc, previous))  # tokenized only if a figure needs it
     return assemble(doc, sentence, nlp_doc, topic)
 
 
@@ -67,7 +67,10 @@ def _matches(nlp_doc: Doc, key: str) -> list:
 
 
 def assemble(
-    doc: Document, sentence: Sentence, nlp_doc: Doc, topic: Event | None = None
+    doc: Document,
+    sentence: Sentence,
+    nlp_doc: Doc,
+    topic: Callable[[], Event | None] | None = None,
 ) -> list[ActivityRecord]:
     """Group the sentence's figures by the event each belongs to."""
     figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
@@ -99,9 +102,9 @@ def assemble(
             # A title with no event word names a budget line: it takes money only.
             key = "title"
             event_of[key] = title
-        elif topic is not None and q.kind != "money":
+        elif topic is not None and q.kind != "money" and (carried := topic()) is not None:
             key = "topic"
-            event_of[key] = topic
+            event_of[key] = carried
         elif (action := _clause_action(sentence.text, q)) is not None:
             key = (action.start, action.end)
             m = _mention(doc, sentence, action.start, action.end)
