@@ -75,6 +75,9 @@ class _Rules:
     refer_back: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
+    benefit_before: regex.Pattern[str]
+    benefit_after: regex.Pattern[str]
+    opening_topic: list[regex.Pattern[str]]
 
 
 @cache
@@ -121,6 +124,17 @@ def rules() -> _Rules:
             patterns.alternation(data.get("action_verbs", [])) or "(?!)", name, "action_verbs"
         ),
         action_min_chars=int(data.get("action_min_chars", 4)),
+        benefit_before=patterns.compile_regex(
+            "(?:" + (patterns.alternation(data.get("benefit_before", [])) or "(?!)") + ")$",
+            name,
+            "benefit_before",
+        ),
+        benefit_after=patterns.compile_regex(
+            data.get("benefit_after", "(?!)"), name, "benefit_after"
+        ),
+        opening_topic=[
+            patterns.compile_regex(t, name, "opening_topic") for t in data.get("opening_topic", [])
+        ],
         refer_back=patterns.compile_regex(
             data.get("refer_back", "(?!)"), name, "refer_back"
         ),
@@ -279,6 +293,9 @@ def clause_action(text: str, left: int, right: int, start: int, end: int) -> Tex
     clause's end, a 、 or the next figure, where a verb opens them (``4次降低存款准备金率``)
     or stands right before the figure (``解决6434万农村人口饮水安全问题``); else None."""
     r = rules()
+    benefit = _beneficiaries(text, left, right, start, end, r)
+    if benefit is not None:
+        return benefit
     stop = next((i for i in range(end, right) if text[i] == "、" or text[i].isdigit()), right)
     left = max(left, text.rfind("、", left, start) + 1)  # the figure's own list item
     before = r.action_verbs.search(text, left, start)
@@ -295,6 +312,37 @@ def clause_action(text: str, left: int, right: int, start: int, end: int) -> Tex
     if e - s < r.action_min_chars or any(ch.isdigit() for ch in text[s:e]):
         return None
     return TextMatch(s, e, text[s:e])
+
+
+def _beneficiaries(
+    text: str, left: int, right: int, start: int, end: int, r: _Rules
+) -> TextMatch | None:
+    """What reached the people a figure counts: the clause's words before 惠及, or the
+    clause before a clause that ends in 受益."""
+    verb = r.benefit_before.search(text, left, start)
+    if verb is not None and verb.start() - left >= r.action_min_chars:
+        return _phrase(text, left, verb.start())
+    if r.benefit_after.search(text[end:right]) and left > 0:
+        prev_left = text.rfind("，", 0, left - 1) + 1
+        return _phrase(text, prev_left, left - 1)
+    return None
+
+
+def _phrase(text: str, s: int, e: int) -> TextMatch | None:
+    while s < e and (text[s].isspace() or text[s] in "，、"):
+        s += 1
+    if e - s < rules().action_min_chars or any(ch.isdigit() for ch in text[s:e]):
+        return None
+    return TextMatch(s, e, text[s:e])
+
+
+def opening_topic(text: str) -> TextMatch | None:
+    """The topic a sentence opens with (扶贫攻坚力度加大，…), or None."""
+    for pattern in rules().opening_topic:
+        m = pattern.search(text)
+        if m is not None:
+            return TextMatch(m.start("topic"), m.end("topic"), m.group("topic"))
+    return None
 
 
 def refers_back(text: str) -> bool:

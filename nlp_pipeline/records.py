@@ -105,7 +105,9 @@ def assemble(
         elif topic is not None and q.kind != "money" and (carried := topic()) is not None:
             key = "topic"
             event_of[key] = carried
-        elif (action := _clause_action(sentence.text, q)) is not None:
+        elif (action := _clause_action(sentence.text, q)) is not None or (
+            q.kind != "money" and (action := events.opening_topic(sentence.text)) is not None
+        ):
             key = (action.start, action.end)
             m = _mention(doc, sentence, action.start, action.end)
             event_of[key] = Event(m.text, m.start, m.end, events.event_type(m.text, ""))
