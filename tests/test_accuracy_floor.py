@@ -17,10 +17,10 @@ FLOORS = {
     "event": 0.81,
 }
 ATTRIBUTE_FLOORS = {"qualifier": 0.99, "role": 0.96, "unit": 0.99, "level": 0.94}
-HELDOUT_FLOORS = {"quantity": 0.97, "record": 0.77, "event_untyped": 0.73}
+HELDOUT_FLOORS = {"quantity": 0.97, "record": 0.85, "event_untyped": 0.85}
 # The whole development set (with the PDFs of ../shared/) and the blind set.
 DEVELOPMENT_FLOORS = {"quantity": 0.99, "record": 0.92, "event_untyped": 0.94, "rate": 0.99}
-BLIND_FLOORS = {"quantity": 0.97, "record": 0.80, "event_untyped": 0.82, "rate": 0.91}
+BLIND_FLOORS = {"quantity": 0.97, "record": 0.80, "event_untyped": 0.82, "rate": 0.94}
 
 
 def test_headline_figures_stay_above_their_floors(corpus_records) -> None:
