@@ -172,6 +172,8 @@ class _Rules:
     execution_line: str
     part_markers: regex.Pattern[str]
     group_ends: str
+    enumeration_starts: tuple[str, ...]
+    total_words: regex.Pattern[str]
 
 
 @cache
@@ -218,6 +220,12 @@ def rules() -> _Rules:
             "part_markers",
         ),
         group_ends=str(data.get("clause_group_ends", "；;。")),
+        enumeration_starts=tuple(str(w) for w in data.get("enumeration_starts", [])),
+        total_words=patterns.compile_regex(
+            patterns.alternation([str(w) for w in data.get("total_words", [])]) or "(?!)",
+            name,
+            "total_words",
+        ),
     )
 
 
@@ -473,7 +481,9 @@ def parts_of_totals(sentence: Mention, quantities: Sequence[Quantity]) -> set[in
 
 
 def _activity_cells(doc_id: str, records: Sequence[ActivityRecord]) -> list[Cell]:
-    """Sessions, participants and awards, in all and per event type; parts left out."""
+    """Sessions, participants and awards, in all and per event type; parts left out,
+    within a sentence (``parts_of_totals``) and in the sentences after it that list them
+    (``later_parts``)."""
     by_sentence: dict[tuple[int, int], list[tuple[Quantity, ActivityRecord]]] = {}
     for record in records:
         key = (record.sentence.start, record.sentence.end)
@@ -481,19 +491,59 @@ def _activity_cells(doc_id: str, records: Sequence[ActivityRecord]) -> list[Cell
             (q, record) for q in record.quantities if q.kind in ACTIVITY_KINDS
         )
     cells: list[Cell] = []
-    for pairs in by_sentence.values():
-        if not pairs:
-            continue
+    later = later_parts([(pairs[0][1], [q for q, _ in pairs]) for pairs in _in_order(by_sentence)])
+    for pairs in _in_order(by_sentence):
         pairs.sort(key=lambda p: p[0].start)
         parts = parts_of_totals(pairs[0][1].sentence, [q for q, _ in pairs])
         for i, (q, record) in enumerate(pairs):
-            if i in parts:
+            if i in parts or (q.start, q.end) in later:
                 continue
             measure = ACTIVITY_KINDS[q.kind]
             event_type = record.event.type if record.event else "none"
             cells.append(_cell(doc_id, measure, q, record))
             cells.append(_cell(doc_id, f"{measure}:{event_type}", q, record))
     return cells
+
+
+def _in_order(
+    by_sentence: dict[tuple[int, int], list[tuple[Quantity, ActivityRecord]]],
+) -> list[list[tuple[Quantity, ActivityRecord]]]:
+    return [pairs for _, pairs in sorted(by_sentence.items()) if pairs]
+
+
+def later_parts(
+    sentences: Sequence[tuple[ActivityRecord, Sequence[Quantity]]],
+) -> set[tuple[int, int]]:
+    """Spans of the figures that are parts of a total stated in an earlier sentence.
+
+    ``sentences``: in reading order, a record of each sentence (for its text and section)
+    with the sentence's activity figures. A sentence opening with a part marker
+    (``其中讲座40场。``) lists parts of the figures of its kind in the sentence before it; a
+    sentence opening an enumeration (``一是…``) lists parts of the totals a summary word
+    marks (``举办各类…等900场次。``), until a sentence with figures that is neither, or a new
+    section."""
+    r = rules()
+    parts: set[tuple[int, int]] = set()
+    before: dict[str, bool] = {}  # kind -> whether a summary word marks it a total
+    section: str | None = None
+    for record, quantities in sentences:
+        text = record.sentence.text.lstrip()
+        if record.section != section:
+            before, section = {}, record.section
+        opens_parts = r.part_markers.match(text) is not None
+        enumerates = text.startswith(r.enumeration_starts)
+        if opens_parts or enumerates:
+            for q in quantities:
+                if q.kind in before and (opens_parts or before[q.kind]):
+                    parts.add((q.start, q.end))
+            continue
+        if quantities:
+            before = {}
+            for q in quantities:
+                left = max(0, q.start - record.sentence.start - 30)
+                clause = text[left : q.start - record.sentence.start]
+                before[q.kind] = before.get(q.kind, False) or bool(r.total_words.search(clause))
+    return parts
 
 
 def _mismatch_cells(doc_id: str, findings: Sequence[Mapping[str, Any]]) -> list[Cell]:

@@ -205,12 +205,29 @@ def test_figures_without_a_part_marker_add_up() -> None:
     assert got["sessions"] == 15 and got["awards"] == 3 and got["awards:training"] == 3
 
 
-def test_parts_in_a_later_sentence_are_counted() -> None:
-    """Only a sentence's own parts are detected (see the README: left out)."""
+def test_parts_in_a_later_sentence_are_not_added_to_their_total() -> None:
     r = Report("a-2024", "某协会", 2024, "work_summary")
     r.say("举办活动100场。", Group([("100场", "sessions", 100, None)], "活动", "other"))
     r.say("其中讲座40场。", Group([("40场", "sessions", 40, None)], "讲座", "lecture"))
-    assert row(table_of(r)[0], "a-2024")["sessions"] == 140
+    assert row(table_of(r)[0], "a-2024")["sessions"] == 100
+
+
+def test_an_enumeration_after_a_marked_total_lists_its_parts() -> None:
+    r = Report("a-2024", "某协会", 2024, "work_summary")
+    total = Group([("90场次", "sessions", 90, None)], "讲座", "lecture")
+    r.say("举办各类讲座、培训等90场次。", total)
+    r.say("一是开展培训20场。", Group([("20场", "sessions", 20, None)], "培训", "training"))
+    r.say("二是开展讲座10场。", Group([("10场", "sessions", 10, None)], "讲座", "lecture"))
+    r.say("另举办展览5场。", Group([("5场", "sessions", 5, None)], "展览", "exhibition"))
+    got = row(table_of(r)[0], "a-2024")
+    assert got["sessions"] == 95  # 90, and the exhibition after the list; not 20 nor 10
+
+
+def test_an_enumeration_without_a_marked_total_adds_up() -> None:
+    r = Report("a-2024", "某协会", 2024, "work_summary")
+    r.say("举办讲座30场。", Group([("30场", "sessions", 30, None)], "讲座", "lecture"))
+    r.say("一是开展培训20场。", Group([("20场", "sessions", 20, None)], "培训", "training"))
+    assert row(table_of(r)[0], "a-2024")["sessions"] == 50
 
 
 # ------------------------------------------------------------ execution, yoy, sort
