@@ -77,14 +77,7 @@ def _not_yet_done(
 
 def cmd_extract(args: argparse.Namespace) -> int:
     inputs = [Path(p) for p in args.paths]
-    failures: list[Failure] = []
-    files: list[Path] = []
-    for path, problem in iter_input_files(inputs):
-        if problem is None:
-            files.append(path)
-        else:
-            failures.append(Failure(path, problem))
-            print(f"{path}: {problem}", file=sys.stderr)
+    files, failures = input_files(inputs)
     out = None if args.output in (None, "-") else Path(args.output)
     fmt = format_for(out or Path("-.jsonl"), args.format)
     if out is None and fmt != "jsonl":
@@ -193,14 +186,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .run import process_document
     from .tables import read_document_tables
 
-    failures: list[Failure] = []
-    files: list[Path] = []
-    for path, problem in iter_input_files([Path(p) for p in args.paths]):
-        if problem is None:
-            files.append(path)
-        else:
-            failures.append(Failure(path, problem))
-            print(f"{path}: {problem}", file=sys.stderr)
+    files, failures = input_files([Path(p) for p in args.paths])
     out = None if args.output in (None, "-") else Path(args.output)
     fmt = args.format or ("csv" if out is not None and out.suffix.lower() == ".csv" else "jsonl")
     given = None
@@ -259,6 +245,19 @@ def cmd_check(args: argparse.Namespace) -> int:
     for line in summarize(results):
         print(line, file=sys.stderr)
     return report_failures(failures)
+
+
+def input_files(paths: list[Path]) -> tuple[list[Path], list[Failure]]:
+    """The files to read under ``paths``, and the ones that cannot be (each said on stderr)."""
+    failures: list[Failure] = []
+    files: list[Path] = []
+    for path, problem in iter_input_files(paths):
+        if problem is None:
+            files.append(path)
+        else:
+            failures.append(Failure(path, problem))
+            print(f"{path}: {problem}", file=sys.stderr)
+    return files, failures
 
 
 def report_failures(failures: Sequence[object]) -> int:

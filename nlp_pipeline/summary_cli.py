@@ -27,9 +27,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cli import EXIT_FAILURES, EXIT_USAGE, Failure, report_failures
-from .ingest import IngestError, doc_id_for, iter_input_files, read_document
-from .io import FrameWriter, write_frame
+from .cli import EXIT_FAILURES, EXIT_USAGE, Failure, input_files, report_failures
+from .ingest import IngestError, doc_id_for, read_document
+from .io import COLUMNS, FrameWriter, write_frame
 from .limits import Interrupted, terminate_as_interrupt
 from .schema import ActivityRecord, SchemaError
 from .summarize import (
@@ -51,33 +51,8 @@ if TYPE_CHECKING:
 TABLE_FORMATS = ("csv", "parquet")
 # Long-table rows written at once.
 LONG_BATCH = 20_000
-DASK_COLUMNS = [
-    "doc_id",
-    "record_id",
-    "section",
-    "sentence",
-    "sentence_start",
-    "sentence_end",
-    "event",
-    "event_start",
-    "event_end",
-    "event_type",
-    "event_line",
-    "date",
-    "date_value",
-    "kind",
-    "text",
-    "start",
-    "end",
-    "value",
-    "unit",
-    "qualifier",
-    "level",
-    "role",
-    "object",
-    "currency",
-    "rates",
-]
+# extract's columns a summary reads from partitioned Parquet (places and organizers not).
+DASK_COLUMNS = [c for c in COLUMNS if c not in ("location", "organizers")]
 
 
 class UsageError(ValueError):
@@ -206,13 +181,8 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _input_files(paths: Sequence[str], failures: list[Failure]) -> list[Path]:
-    files: list[Path] = []
-    for path, problem in iter_input_files([Path(p) for p in paths]):
-        if problem is None:
-            files.append(path)
-        else:
-            failures.append(Failure(path, problem))
-            print(f"{path}: {problem}", file=sys.stderr)
+    files, unreadable = input_files([Path(p) for p in paths])
+    failures.extend(unreadable)
     return files
 
 
