@@ -14,9 +14,9 @@ The row (SCHEMA.md "Summaries"; rules and their examples in ``patterns/summarize
 - ``doc_id``, ``body``, ``year``, ``genre`` (``GENRES``), ``records``;
 - ``<line>``: a budget line's figure this year, in yuan. It is the first money quantity,
   in reading order, of the line's role on a record whose ``event.line`` is that line and
-  that is dated this report's year or not dated: ``other`` for totals (``收支总计``),
-  ``income`` for income lines (``…收入``, ``…收入合计``), ``spent`` for every other
-  line. ``<line>:budget`` likewise with role ``budget``. A line stated twice counts
+  that is dated this report's year or not dated; the role is the line's kind in
+  patterns/budget.yaml (``budget.line_role``: totals ``other``, income lines ``income``,
+  spending lines ``spent``). ``<line>:budget`` likewise with role ``budget``. A line stated twice counts
   once (the first: a disagreement is ``check``'s ``repeat`` finding, not a sum);
   lines are never added up, so a total and its parts stay in their own columns;
 - ``<line>:yoy``: this year's ``<line>`` less the same body's the year before;
@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import regex
 
-from . import patterns
+from . import budget, patterns
 from .ingest import Document, reporting_year
 from .schema import ActivityRecord, DateMention, Event, Mention, Quantity, Rate
 from .segment import classify_line
@@ -165,9 +165,6 @@ class _Rules:
     vocabulary: dict[str, list[str]]
     heading_weight: int
     genre_min_score: int
-    line_roles: dict[str, str]
-    income_endings: tuple[str, ...]
-    default_role: str
     line_order: list[str]
     execution_line: str
     part_markers: regex.Pattern[str]
@@ -209,9 +206,6 @@ def rules() -> _Rules:
         vocabulary=patterns.require(data, "genre_vocabulary", dict, name),
         heading_weight=int(data.get("heading_weight", 3)),
         genre_min_score=int(data.get("genre_min_score", 4)),
-        line_roles=dict(data.get("line_roles") or {}),
-        income_endings=tuple(data.get("income_line_endings") or ()),
-        default_role=str(data.get("default_line_role", "spent")),
         line_order=list(data.get("line_order") or []),
         execution_line=patterns.require(data, "execution_line", str, name),
         part_markers=patterns.compile_regex(
@@ -349,13 +343,9 @@ def _genre_by_vocabulary(headings: Sequence[str], text: str, r: _Rules) -> str:
 
 
 def line_role(line: str) -> str:
-    """The money role whose figure is a budget line's value (see the module docstring)."""
-    r = rules()
-    if line in r.line_roles:
-        return r.line_roles[line]
-    if line.endswith(r.income_endings):
-        return "income"
-    return r.default_role
+    """The money role whose figure is a budget line's value: the line's kind in
+    patterns/budget.yaml (the same role extraction gives the line's figures)."""
+    return budget.line_role(line)
 
 
 def summarize_document(
