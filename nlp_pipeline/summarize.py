@@ -16,8 +16,8 @@ The row (SCHEMA.md "Summaries"; rules and their examples in ``patterns/summarize
   in reading order, of the line's role on a record whose ``event.line`` is that line and
   that is dated this report's year or not dated; the role is the line's kind in
   patterns/budget.yaml (``budget.line_role``: totals ``other``, income lines ``income``,
-  spending lines ``spent``). ``<line>:budget`` likewise with role ``budget``. A line stated twice counts
-  once (the first: a disagreement is ``check``'s ``repeat`` finding, not a sum);
+  spending lines ``spent``). ``<line>:budget`` likewise with role ``budget``. A line
+  stated twice counts once (the first: a disagreement is ``check``'s ``repeat`` finding, not a sum);
   lines are never added up, so a total and its parts stay in their own columns;
 - ``<line>:yoy``: this year's ``<line>`` less the same body's the year before;
 - ``execution_rate``: spent ÷ budget of ``一般公共预算财政拨款支出``, else the
