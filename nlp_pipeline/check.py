@@ -774,27 +774,37 @@ def check_execution_rate(ctx: _Context) -> Result:
             if not ctx.same_line(stmt, spent, budget):
                 yield ctx.unchecked("execution_rate", "budget of another line", evidence)
                 continue
-            if budget.value == 0:
-                yield ctx.unchecked("execution_rate", "zero base", evidence)
-                continue
-            span = _box(
-                lambda s, b: s / b, [(spent.value, spent.half()), (budget.value, budget.half())]
-            )
-            if span is None:
-                yield ctx.unchecked("execution_rate", "zero base", evidence)
-                continue
-            computed = spent.value / budget.value
-            yield ctx.finding(
-                "execution_rate",
-                _consistent(rate.value, rate.half(), span),
-                rate.value,
-                computed,
-                f"{_subject(stmt, spent, ctx)}{spent.text} spent of {budget.text} budgeted is "
-                f"{_pct(computed, rate.decimals + 1)}, stated {rate.text}",
-                evidence,
-            )
+            claim = f"{_subject(stmt, spent, ctx)}{spent.text} spent of {budget.text} budgeted"
+            yield _stated_ratio(ctx, "execution_rate", rate, spent, budget, claim, evidence)
     for row in ctx.tables.executions:
         yield from _execution_row(ctx, row)
+
+
+def _stated_ratio(
+    ctx: _Context,
+    check: str,
+    rate: StatedRate,
+    part: Figure,
+    whole: Figure,
+    claim: str,
+    evidence: Sequence[Evidence],
+) -> Finding | Unchecked:
+    """A rate stated as ``part`` ÷ ``whole`` (execution, share): consistent when the ratio,
+    over the rounding of both figures, rounds to it; a zero base is not checkable."""
+    span = None
+    if whole.value != 0:
+        span = _box(lambda a, b: a / b, [(part.value, part.half()), (whole.value, whole.half())])
+    if span is None:
+        return ctx.unchecked(check, "zero base", evidence)
+    computed = part.value / whole.value
+    return ctx.finding(
+        check,
+        _consistent(rate.value, rate.half(), span),
+        rate.value,
+        computed,
+        f"{claim} is {_pct(computed, rate.decimals + 1)}, stated {rate.text}",
+        evidence,
+    )
 
 
 def _named_budget(stmt: Statement, pos: int, cue: str) -> Figure | None:
@@ -979,22 +989,8 @@ def check_share(ctx: _Context) -> Result:
                 yield ctx.unchecked("share", "no total figure", [part.evidence(), rate.evidence()])
                 continue
             evidence = [total.evidence(), part.evidence(), rate.evidence()]
-            span = _box(
-                lambda p, t: p / t, [(part.value, part.half()), (total.value, total.half())]
-            )
-            if total.value == 0 or span is None:
-                yield ctx.unchecked("share", "zero base", evidence)
-                continue
-            computed = part.value / total.value
-            yield ctx.finding(
-                "share",
-                _consistent(rate.value, rate.half(), span),
-                rate.value,
-                computed,
-                f"{_subject(stmt, part, ctx)}{part.text} of {total.text} is "
-                f"{_pct(computed, rate.decimals + 1)}, stated {rate.text}",
-                evidence,
-            )
+            claim = f"{_subject(stmt, part, ctx)}{part.text} of {total.text}"
+            yield _stated_ratio(ctx, "share", rate, part, total, claim, evidence)
 
 
 def _line_figures(ctx: _Context) -> dict[str, Figure]:
