@@ -133,7 +133,9 @@ def assemble(
                 location=location,
                 organizers=[],
                 quantities=[
-                    _quantity(doc, sentence, _with_line_role(sentence.text, q, event_of[key]))
+                    _quantity(
+                        doc, sentence, _with_line_role(sentence.text, q, event_of[key], lines)
+                    )
                     for q in qs
                 ],
             )
@@ -173,13 +175,16 @@ def _typed_by_figures(event: Event | None, figures: list[QuantityMatch]) -> Even
     return event
 
 
-def _with_line_role(text: str, q: QuantityMatch, event: Event | None) -> QuantityMatch:
+def _with_line_role(
+    text: str, q: QuantityMatch, event: Event | None, lines: list[events.EventMatch]
+) -> QuantityMatch:
     """A money figure of a budget line takes its role from the cues of its clause outside
-    the line's own name (收入支出总计 holds 支出 but is a total), else from the line."""
+    the names of the sentence's ``lines`` (收入支出总计 holds 支出 but is a total), else
+    from the line."""
     if q.kind != "money" or event is None or event.line is None:
         return q
     masked = text
-    for m in budget.find_lines(text):
+    for m in lines:
         masked = masked[: m.start] + " " * (m.end - m.start) + masked[m.end :]
     role = money_role(masked, q.start, q.end)
     if role == "other":
