@@ -78,6 +78,14 @@ class _Rules:
     benefit_before: regex.Pattern[str]
     benefit_after: regex.Pattern[str]
     opening_topic: list[regex.Pattern[str]]
+    clause_subject: regex.Pattern[str]
+    subject_not_holding: tuple[str, ...]
+    measure_prefixes: tuple[str, ...]
+    subject_not_ending: tuple[str, ...]
+    subject_adverbs: regex.Pattern[str]
+    opening_object: regex.Pattern[str]
+    effect_verbs: tuple[str, ...]
+    subject_orgs: tuple[str, ...]
 
 
 @cache
@@ -138,6 +146,22 @@ def rules() -> _Rules:
         refer_back=patterns.compile_regex(
             data.get("refer_back", "(?!)"), name, "refer_back"
         ),
+        clause_subject=patterns.compile_regex(
+            data.get("clause_subject", "(?!)"), name, "clause_subject"
+        ),
+        subject_not_holding=tuple(data.get("subject_not_holding", [])),
+        measure_prefixes=tuple(data.get("measure_prefixes", [])),
+        subject_not_ending=tuple(data.get("subject_not_ending", [])),
+        subject_adverbs=patterns.compile_regex(
+            "(?:" + (patterns.alternation(data.get("subject_adverbs", [])) or "(?!)") + ")+",
+            name,
+            "subject_adverbs",
+        ),
+        opening_object=patterns.compile_regex(
+            data.get("opening_object", "(?!)"), name, "opening_object"
+        ),
+        effect_verbs=tuple(data.get("effect_verbs", [])),
+        subject_orgs=tuple(data.get("subject_orgs", [])),
     )
 
 
@@ -305,6 +329,8 @@ def clause_action(text: str, left: int, right: int, start: int, end: int) -> Tex
         before is not None and before.end() >= start - 1
     ):
         s, e = end, stop  # 4次降低存款准备金率; 解决6434万农村人口饮水安全问题
+        if before is not None and not text[end:stop].strip("，。；、 "):
+            s, e = left, start  # nothing after it: the clause names it (紧急转移安置…人次)
     else:
         return None
     while e > s and (text[e - 1] in "的为达约近超过共计" or text[e - 1].isspace()):
@@ -334,6 +360,50 @@ def _phrase(text: str, s: int, e: int) -> TextMatch | None:
     if e - s < rules().action_min_chars or any(ch.isdigit() for ch in text[s:e]):
         return None
     return TextMatch(s, e, text[s:e])
+
+
+def clause_subject(text: str, left: int, start: int, figure: str = "") -> TextMatch | None:
+    """The subject of a clause that states a measure of it right before its figure
+    (``全国财政收入突破…``: 财政收入), or None where the subject is a counted thing or a
+    measure (贫困人口, 参与人数), generic, or opens with a verb. A ``figure`` that opens with
+    its measure verb (突破18万亿元) needs none before it."""
+    r = rules()
+    while left < start and (text[left].isspace() or text[left] in "，、（"):
+        left += 1
+    m = r.clause_subject.match(text[left:start])
+    if m is None or (m.group("verb") is None and not figure.startswith(r.measure_prefixes)):
+        return None
+    phrase = m.group("event").strip()
+    if (
+        len(phrase) < 2
+        or r.subject_adverbs.fullmatch(phrase)
+        or any(w in phrase for w in r.subject_not_holding)
+        or phrase.endswith(r.subject_not_ending)
+        or is_generic(phrase)
+        or r.action_verbs.match(phrase)
+        or any(phrase.startswith(w) for w in r.stops if len(w) > 1)
+    ):
+        return None
+    s = left + m.start("event") + (len(m.group("event")) - len(m.group("event").lstrip()))
+    return TextMatch(s, s + len(phrase), phrase)
+
+
+def is_effect(action: TextMatch) -> bool:
+    """True where an action opens with an effect verb (降低企业税负): what a policy achieved."""
+    return action.text.startswith(rules().effect_verbs)
+
+
+def opening_object(text: str, left: int = 0, start: int = 0) -> TextMatch | None:
+    """The object of the policy verb a sentence's first clause is (加快推进新型城镇化，…:
+    新型城镇化), or None; also None for a figure whose clause ``[left, start)`` before it
+    names an organization as its own subject (…公司新签约…)."""
+    r = rules()
+    m = r.opening_object.match(text)
+    if m is None or is_generic(m.group("topic")):
+        return None
+    if any(w in text[left:start] for w in r.subject_orgs):
+        return None
+    return TextMatch(m.start("topic"), m.end("topic"), m.group("topic"))
 
 
 def opening_topic(text: str) -> TextMatch | None:

@@ -107,7 +107,7 @@ def rules() -> _Rules:
     nouns = patterns.alternation(list(implicit_units)) or "(?!)"
     large_figure = (
         rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
-        rf"(?<![\dA-Za-z.\-])(?P<num>(?:{_NUMBER})(?:{suffix})?(?:万亿|亿|万)"
+        rf"(?<![\dA-Za-z.\-])(?P<num>(?:{_NUMBER})(?:{suffix})? ?(?:万亿|亿|万)"
         rf"|(?<![{chinese}几数])[{chinese}]{{1,8}}[万亿])(?P<suf2>{suffix})?"
     )
     modifiers = patterns.alternation(list(data.get("implicit_modifiers", [])))

@@ -105,9 +105,7 @@ def assemble(
         elif topic is not None and q.kind != "money" and (carried := topic()) is not None:
             key = "topic"
             event_of[key] = carried
-        elif (action := _clause_action(sentence.text, q)) is not None or (
-            q.kind != "money" and (action := events.opening_topic(sentence.text)) is not None
-        ):
+        elif (action := _fallback_event(sentence.text, q)) is not None:
             key = (action.start, action.end)
             m = _mention(doc, sentence, action.start, action.end)
             event_of[key] = Event(m.text, m.start, m.end, events.event_type(m.text, ""))
@@ -192,9 +190,25 @@ def _with_line_role(
     return replace(q, role=role) if role != q.role else q
 
 
-def _clause_action(text: str, q: QuantityMatch) -> events.TextMatch | None:
+def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
+    """For a figure no event phrase, line, title or earlier sentence names: its clause's
+    subject where the clause states a measure of it (财政收入突破…); else the action its
+    clause states (发行…债券3.2万亿元, …惠及1100多万学生), unless it is an effect (降低…
+    税负) and the sentence opens with a policy (全面推开营改增试点，…), whose figure it then
+    is; else that policy, for figures other than counts; else, other than for money, the
+    topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
-    return events.clause_action(text, left, right, q.start, q.end)
+    found = events.clause_subject(text, left, q.start, q.text)
+    if found is not None:
+        return found
+    action = events.clause_action(text, left, right, q.start, q.end)
+    if action is not None and not events.is_effect(action):
+        return action
+    policy = events.opening_object(text, left, q.start) if left > 0 and q.kind != "count" else None
+    found = policy or action
+    if found is None and q.kind != "money":
+        found = events.opening_topic(text)
+    return found
 
 
 def _line_event(m: budget.LineMatch) -> events.EventMatch:
