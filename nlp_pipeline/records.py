@@ -195,8 +195,8 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     subject where the clause states a measure of it (财政收入突破…); else the action its
     clause states (发行…债券3.2万亿元, …惠及1100多万学生), unless it is an effect (降低…
     税负) and the sentence opens with a policy (全面推开营改增试点，…), whose figure it then
-    is; else that policy, for figures other than counts; else, other than for money, the
-    topic the sentence opens with (扶贫攻坚力度加大，…)."""
+    is; else that policy, for figures other than counts; else, other than for money and
+    counts, the topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
     found = events.clause_subject(text, left, q.start, q.text)
     if found is not None:
@@ -206,7 +206,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
         return action
     policy = events.opening_object(text, left, q.start) if left > 0 and q.kind != "count" else None
     found = policy or action
-    if found is None and q.kind != "money":
+    if found is None and q.kind not in ("money", "count"):
         found = events.opening_topic(text)
     return found
 
