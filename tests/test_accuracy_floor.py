@@ -17,10 +17,12 @@ FLOORS = {
     "event": 0.81,
 }
 ATTRIBUTE_FLOORS = {"qualifier": 0.99, "role": 0.96, "unit": 0.99, "level": 0.94}
-HELDOUT_FLOORS = {"quantity": 0.97, "record": 0.85, "event_untyped": 0.85}
-# The whole development set (with the PDFs of ../shared/) and the blind set.
-DEVELOPMENT_FLOORS = {"quantity": 0.99, "record": 0.92, "event_untyped": 0.94, "rate": 0.99}
-BLIND_FLOORS = {"quantity": 0.97, "record": 0.80, "event_untyped": 0.82, "rate": 0.94}
+# The older State Council excerpts and blind set 3's two reviews, now development data.
+HELDOUT_FLOORS = {"quantity": 0.98, "record": 0.85, "event_untyped": 0.81}
+# The whole development set (with the three PDFs of ../shared/) and blind set 4: the blind
+# floors sit under its figures only so that nothing falls unnoticed; they are not targets.
+DEVELOPMENT_FLOORS = {"quantity": 0.99, "record": 0.93, "event_untyped": 0.95, "rate": 0.99}
+BLIND_FLOORS = {"quantity": 0.87, "record": 0.41, "event_untyped": 0.27, "rate": 0.50}
 
 
 def test_headline_figures_stay_above_their_floors(corpus_records) -> None:
@@ -44,8 +46,8 @@ def test_development_and_blind_figures_stay_above_their_floors() -> None:
     development = evaluate(*gold_set(GOLD))
     for name, floor in DEVELOPMENT_FLOORS.items():
         assert getattr(development, name).f1 >= floor, name
-    assert development.attributes["role"].accuracy >= 0.97
-    assert development.record_per_kind["money"].f1 >= 0.95
+    assert development.attributes["role"].accuracy >= 0.98
+    assert development.record_per_kind["money"].f1 >= 0.98
     blind = evaluate(*gold_set(HELDOUT / "blind"))
     for name, floor in BLIND_FLOORS.items():
         assert getattr(blind, name).f1 >= floor, name
