@@ -75,6 +75,9 @@ class _Rules:
     refer_back: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
+    object_min_chars: int
+    frequency_units: tuple[str, ...]
+    people_verb_gap: int
     benefit_before: regex.Pattern[str]
     benefit_after: regex.Pattern[str]
     opening_topic: list[regex.Pattern[str]]
@@ -132,6 +135,9 @@ def rules() -> _Rules:
             patterns.alternation(data.get("action_verbs", [])) or "(?!)", name, "action_verbs"
         ),
         action_min_chars=int(data.get("action_min_chars", 4)),
+        object_min_chars=int(data.get("object_min_chars", 2)),
+        frequency_units=tuple(data.get("frequency_units", [])),
+        people_verb_gap=int(data.get("people_verb_gap", 10)),
         benefit_before=patterns.compile_regex(
             "(?:" + (patterns.alternation(data.get("benefit_before", [])) or "(?!)") + ")$",
             name,
@@ -311,12 +317,18 @@ def names_an_action(phrase: str) -> bool:
     return phrase.endswith(rules().action_heads)
 
 
-def clause_action(text: str, left: int, right: int, start: int, end: int) -> TextMatch | None:
-    """The action a clause ``[left, right)`` states about its figure ``[start, end)``: from
-    an action verb before the figure up to it; else the words after the figure, up to the
-    clause's end, a 、 or the next figure, where a verb opens them (``4次降低存款准备金率``)
-    or stands right before the figure (``解决6434万农村人口饮水安全问题``); else None."""
+def clause_action(
+    text: str, left: int, right: int, start: int, end: int, kind: str = ""
+) -> TextMatch | None:
+    """The action a clause ``[left, right)`` states about its figure ``[start, end)`` of
+    ``kind``: from an action verb before the figure up to it; else the words after the
+    figure, up to the clause's end, a 、 or the next figure, where a verb opens them
+    (``4次降低存款准备金率``), the figure is a frequency (``两次全面降准``) or a verb stands
+    right before it (``解决6434万农村人口饮水安全问题``; for money the thing given may be
+    short: ``发放200亿元补贴``); else, for people, from the verb that follows their noun
+    (``为1700多万困难群众发放生活补贴``); else None."""
     r = rules()
+    min_chars = r.action_min_chars
     benefit = _beneficiaries(text, left, right, start, end, r)
     if benefit is not None:
         return benefit
@@ -325,19 +337,36 @@ def clause_action(text: str, left: int, right: int, start: int, end: int) -> Tex
     before = r.action_verbs.search(text, left, start)
     if before is not None and start - before.start() >= r.action_min_chars:
         s, e = before.start(), start
-    elif r.action_verbs.match(text, end, stop) or (
-        before is not None and before.end() >= start - 1
+    elif (
+        r.action_verbs.match(text, end, stop)
+        or (before is not None and before.end() >= start - 1)
+        or (kind == "sessions" and text[start:end].endswith(r.frequency_units))
     ):
         s, e = end, stop  # 4次降低存款准备金率; 解决6434万农村人口饮水安全问题
         if before is not None and not text[end:stop].strip("，。；、 "):
             s, e = left, start  # nothing after it: the clause names it (紧急转移安置…人次)
+        elif before is not None and before.end() >= start - 1 and kind == "money":
+            min_chars = r.object_min_chars  # 发放200亿元补贴
+    elif kind == "participants" and (
+        verb := r.action_verbs.search(text, end, min(stop, end + r.people_verb_gap))
+    ):
+        s, e = verb.start(), stop  # 为1700多万困难和重度残疾人发放生活或护理补贴
     else:
         return None
     while e > s and (text[e - 1] in "的为达约近超过共计" or text[e - 1].isspace()):
         e -= 1
-    if e - s < r.action_min_chars or any(ch.isdigit() for ch in text[s:e]):
+    if e - s < min_chars or any(ch.isdigit() for ch in text[s:e]):
         return None
     return TextMatch(s, e, text[s:e])
+
+
+def acts_before(text: str, left: int, start: int) -> bool:
+    """True where the clause ``[left, start)`` before a figure holds an action verb of its
+    own (增发1万亿元国债…); a verb phrase ending in 的 right before it only qualifies the
+    thing counted (已经完成整改的0个)."""
+    if text[left:start].rstrip().endswith("的"):
+        return False
+    return rules().action_verbs.search(text, left, start) is not None
 
 
 def _beneficiaries(

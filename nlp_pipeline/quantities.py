@@ -108,7 +108,9 @@ def rules() -> _Rules:
     large_figure = (
         rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
         rf"(?<![\dA-Za-z.\-])(?P<num>(?:{_NUMBER})(?:{suffix})? ?(?:万亿|亿|万)"
-        rf"|(?<![{chinese}几数])[{chinese}]{{1,8}}[万亿])(?P<suf2>{suffix})?"
+        rf"|(?<![{chinese}几数])[{chinese}]{{1,8}}[万亿]"
+        # 上亿群众, 上万家企业: 上 (over) and a bare 万 or 亿
+        rf"|(?<=(?<![\p{{Han}}])上|[，、；：]上)(?:亿|万))(?P<suf2>{suffix})?"
     )
     modifiers = patterns.alternation(list(data.get("implicit_modifiers", [])))
     modifier = rf"(?:{modifiers})*?" if modifiers else ""
@@ -211,13 +213,17 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         found.append(q)
         pos = m.end()
     if "万" in text or "亿" in text:  # the only figures read without a unit
-        found.extend(_implicit_people(text, r, quoted, found))
+        found.extend(_implicit_people(text, r, quoted, found, excluded))
     found.sort(key=lambda x: x.start)
     return found
 
 
 def _implicit_people(
-    text: str, r: _Rules, quoted: list[tuple[int, int]], taken: list[QuantityMatch]
+    text: str,
+    r: _Rules,
+    quoted: list[tuple[int, int]],
+    taken: list[QuantityMatch],
+    excluded: list[tuple[int, int]] = [],  # noqa: B006 (read only)
 ) -> list[QuantityMatch]:
     """Large round figures of people written without a unit: 6600多万纳税人, 近14亿人口,
     or after their noun at the end of a clause: 贫困人口减少1386万."""
@@ -225,7 +231,11 @@ def _implicit_people(
     after = [(m, m.span()) for m in r.implicit.finditer(text)]
     before = [(m, m.span("figure")) for m in r.implicit_before.finditer(text, overlapped=True)]
     for m, (start, end) in sorted(after + before, key=lambda item: item[1]):
-        if _inside(start, quoted) or any(t.start < end and start < t.end for t in taken + out):
+        if (
+            _inside(start, quoted)
+            or any(s <= start < e for s, e in excluded)
+            or any(t.start < end and start < t.end for t in taken + out)
+        ):
             continue
         suffix = m.group("suf2") or next((s for s in ("余", "多") if s in m.group("num")), None)
         value = numbers.parse_number(m.group("num").replace("余", "").replace("多", ""))

@@ -84,10 +84,11 @@ def assemble(
     objects = _counted_objects(sentence.text, figures, found_events)
     found_events = [e for e in found_events if e not in objects]
     active = _active(sentence.text, figures, found_events)
+    busy = _busy(sentence.text, figures, found_events)
     groups: dict[object, list[QuantityMatch]] = {}
     event_of: dict[object, Event | None] = {}
     for q in figures:
-        ev = attach(sentence.text, q, found_events, active)
+        ev = attach(sentence.text, q, found_events, active, busy)
         ev = attach_line(sentence.text, q, ev, lines)
         key: object
         if ev is not None:
@@ -201,7 +202,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     found = events.clause_subject(text, left, q.start, q.text)
     if found is not None:
         return found
-    action = events.clause_action(text, left, right, q.start, q.end)
+    action = events.clause_action(text, left, right, q.start, q.end, q.kind)
     if action is not None and not events.is_effect(action):
         return action
     policy = events.opening_object(text, left, q.start) if left > 0 and q.kind != "count" else None
@@ -277,6 +278,7 @@ def attach(
     q: QuantityMatch,
     candidates: Iterable[events.EventMatch],
     active: Iterable[events.EventMatch] = (),
+    busy: Iterable[events.EventMatch] = (),
 ) -> events.EventMatch | None:
     """The event a figure belongs to, by nearness.
 
@@ -284,7 +286,9 @@ def attach(
     (``2场学术交流活动``); the nearest event before the figure in its clause; for
     an award, the honour named after it in its clause (``5人获评“…”``); the
     nearest ``active`` event before it in the sentence (one whose clause holds a
-    figure, or that comes before the sentence's first figure); the nearest after
+    figure, or that comes before the sentence's first figure), unless the figure's own
+    clause states an action of its own by a verb and that event is ``busy`` (its clause
+    has figures of its own: ``…新增税费优惠超过2.2万亿元，增发1万亿元国债…``); the nearest after
     it in its clause; for figures other than money in a clause that names partners
     (``联合…等17个部门，举办…活动``), the nearest after it in the sentence.
     """
@@ -303,7 +307,7 @@ def attach(
         return after_same[0]
     allowed = set(active)
     before = [e for e in cands if e.end <= q.start and e in allowed]
-    if before:
+    if before and not (before[-1] in set(busy) and events.acts_before(text, left, q.start)):
         return before[-1]
     if after_same:
         return after_same[0]
@@ -331,6 +335,16 @@ def _counted_objects(
                 gap_before is not None and gap_before in ("", "共有", "共", "达", "为", "有")
             ):
                 out.add(e)
+    return out
+
+
+def _busy(text: str, figures: list[QuantityMatch], found: list[events.EventMatch]) -> list:
+    """Events whose own clause holds a figure."""
+    out = []
+    for e in found:
+        left, right = clause_bounds(text, e.start, e.end)
+        if any(left <= q.start and q.end <= right for q in figures):
+            out.append(e)
     return out
 
 
