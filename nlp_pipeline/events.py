@@ -72,12 +72,14 @@ class _Rules:
     award_only_type: str
     forward_cues: tuple[str, ...]
     action_heads: tuple[str, ...]
+    item_units: frozenset[str]
     refer_back: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
     object_min_chars: int
     frequency_units: tuple[str, ...]
     people_verb_gap: int
+    subject_kinds: frozenset[str]
     benefit_before: regex.Pattern[str]
     benefit_after: regex.Pattern[str]
     opening_topic: list[regex.Pattern[str]]
@@ -86,6 +88,7 @@ class _Rules:
     measure_prefixes: tuple[str, ...]
     subject_not_ending: tuple[str, ...]
     subject_adverbs: regex.Pattern[str]
+    subject_time: regex.Pattern[str]
     opening_object: regex.Pattern[str]
     effect_verbs: tuple[str, ...]
     subject_orgs: tuple[str, ...]
@@ -131,6 +134,7 @@ def rules() -> _Rules:
         award_only_type=str(data.get("award_only_type", "recognition")),
         forward_cues=tuple(data.get("forward_cues", [])),
         action_heads=tuple(data.get("action_heads", [])),
+        item_units=frozenset(data.get("item_units", [])),
         action_verbs=patterns.compile_regex(
             patterns.alternation(data.get("action_verbs", [])) or "(?!)", name, "action_verbs"
         ),
@@ -138,6 +142,7 @@ def rules() -> _Rules:
         object_min_chars=int(data.get("object_min_chars", 2)),
         frequency_units=tuple(data.get("frequency_units", [])),
         people_verb_gap=int(data.get("people_verb_gap", 10)),
+        subject_kinds=frozenset(data.get("subject_kinds", ["participants"])),
         benefit_before=patterns.compile_regex(
             "(?:" + (patterns.alternation(data.get("benefit_before", [])) or "(?!)") + ")$",
             name,
@@ -162,6 +167,9 @@ def rules() -> _Rules:
             "(?:" + (patterns.alternation(data.get("subject_adverbs", [])) or "(?!)") + ")+",
             name,
             "subject_adverbs",
+        ),
+        subject_time=patterns.compile_regex(
+            data.get("subject_time", "(?!)"), name, "subject_time"
         ),
         opening_object=patterns.compile_regex(
             data.get("opening_object", "(?!)"), name, "opening_object"
@@ -317,6 +325,12 @@ def names_an_action(phrase: str) -> bool:
     return phrase.endswith(rules().action_heads)
 
 
+def counts_items(unit: str | None) -> bool:
+    """True where a count's unit counts items (项, 个…), so a phrase right before it is
+    the thing counted, not an event."""
+    return unit in rules().item_units
+
+
 def clause_action(
     text: str, left: int, right: int, start: int, end: int, kind: str = ""
 ) -> TextMatch | None:
@@ -325,8 +339,8 @@ def clause_action(
     figure, up to the clause's end, a 、 or the next figure, where a verb opens them
     (``4次降低存款准备金率``), the figure is a frequency (``两次全面降准``) or a verb stands
     right before it (``解决6434万农村人口饮水安全问题``; for money the thing given may be
-    short: ``发放200亿元补贴``); else, for people, from the verb that follows their noun
-    (``为1700多万困难群众发放生活补贴``); else None."""
+    short: ``发放200亿元补贴``); else, for people and counted things, from the verb that
+    follows their noun (``为1700多万困难群众发放生活补贴``, ``28个省份实现了…``); else None."""
     r = rules()
     min_chars = r.action_min_chars
     benefit = _beneficiaries(text, left, right, start, end, r)
@@ -347,7 +361,7 @@ def clause_action(
             s, e = left, start  # nothing after it: the clause names it (紧急转移安置…人次)
         elif before is not None and before.end() >= start - 1 and kind == "money":
             min_chars = r.object_min_chars  # 发放200亿元补贴
-    elif kind == "participants" and (
+    elif kind in r.subject_kinds and (
         verb := r.action_verbs.search(text, end, min(stop, end + r.people_verb_gap))
     ):
         s, e = verb.start(), stop  # 为1700多万困难和重度残疾人发放生活或护理补贴
@@ -360,13 +374,19 @@ def clause_action(
     return TextMatch(s, e, text[s:e])
 
 
-def acts_before(text: str, left: int, start: int) -> bool:
-    """True where the clause ``[left, start)`` before a figure holds an action verb of its
-    own (增发1万亿元国债…); a verb phrase ending in 的 right before it only qualifies the
-    thing counted (已经完成整改的0个)."""
+def acts_before(text: str, left: int, start: int, end: int, right: int) -> bool:
+    """True where the clause ``[left, right)`` of a figure ``[start, end)`` states an action
+    of its own: an action verb before the figure with an object, between them or after the
+    figure (增发1万亿元国债支持…). A verb with no object continues the clause before
+    (…工程740万套，基本建成511万套), and a verb phrase ending in 的 right before the figure
+    only qualifies the thing counted (已经完成整改的0个)."""
     if text[left:start].rstrip().endswith("的"):
         return False
-    return rules().action_verbs.search(text, left, start) is not None
+    verbs = list(rules().action_verbs.finditer(text, left, start))
+    if not verbs:
+        return False
+    verb = verbs[-1]
+    return bool(text[verb.end() : start].strip() or text[end:right].strip("，。；、 "))
 
 
 def _beneficiaries(
@@ -391,12 +411,17 @@ def _phrase(text: str, s: int, e: int) -> TextMatch | None:
     return TextMatch(s, e, text[s:e])
 
 
-def clause_subject(text: str, left: int, start: int, figure: str = "") -> TextMatch | None:
+def clause_subject(
+    text: str, left: int, start: int, figure: str = "", kind: str = ""
+) -> TextMatch | None:
     """The subject of a clause that states a measure of it right before its figure
     (``全国财政收入突破…``: 财政收入), or None where the subject is a counted thing or a
-    measure (贫困人口, 参与人数), generic, or opens with a verb. A ``figure`` that opens with
-    its measure verb (突破18万亿元) needs none before it."""
+    measure (贫困人口, 参与人数), generic, a span of time, or opens with a verb. A
+    ``figure`` that opens with its measure verb (突破18万亿元) needs none before it. A
+    count's subject is the thing it counts (新登记注册市场主体达到…户): never its event."""
     r = rules()
+    if kind == "count":
+        return None
     while left < start and (text[left].isspace() or text[left] in "，、（"):
         left += 1
     m = r.clause_subject.match(text[left:start])
@@ -406,6 +431,7 @@ def clause_subject(text: str, left: int, start: int, figure: str = "") -> TextMa
     if (
         len(phrase) < 2
         or r.subject_adverbs.fullmatch(phrase)
+        or r.subject_time.match(phrase)
         or any(w in phrase for w in r.subject_not_holding)
         or phrase.endswith(r.subject_not_ending)
         or is_generic(phrase)

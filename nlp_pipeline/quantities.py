@@ -396,24 +396,20 @@ def money_role(text: str, start: int, end: int) -> str:
     """Role of a money figure from the nearest cue word (see patterns/quantities.yaml)."""
     r = rules()
     left, right = clause_bounds(text, start, end)
-    cue = _nearest_before(r.role_cues, text, left, start)
-    if cue is None:
+    cues = [c.group() for c in r.role_cues.finditer(text, left, start)]
+    level = bool(cues) and r.role_of[cues[-1]] == "level"
+    cues = [c for c in cues if r.role_of[c] != "level"]
+    cue = cues[-1] if cues else None
+    if cue is None and not level:
         after = r.role_cues.search(text, end, right)
-        cue = after.group() if after else None
-    if cue is None:
+        cue = after.group() if after and r.role_of[after.group()] != "level" else None
+    if cue is None and not level:
         # Earlier clauses lend only what a figure is (budget, spent, income), not how
         # it moved: 增长6.6%，总量突破90万亿元 is no change amount.
         earlier = [c.group() for c in r.role_cues.finditer(text, 0, left)]
         carried = [c for c in earlier if r.role_of[c] in r.carried_roles]
         cue = carried[-1] if carried else None
     return r.role_of[cue] if cue else "other"
-
-
-def _nearest_before(pattern: regex.Pattern[str], text: str, lo: int, hi: int) -> str | None:
-    last = None
-    for cm in pattern.finditer(text, lo, hi):
-        last = cm.group()
-    return last
 
 
 def counted_object(text: str, nstart: int, end: int) -> str | None:

@@ -86,6 +86,7 @@ def assemble(
     active = _active(sentence.text, figures, found_events)
     busy = _busy(sentence.text, figures, found_events)
     groups: dict[object, list[QuantityMatch]] = {}
+    fallbacks: list[tuple[QuantityMatch, events.TextMatch]] = []
     event_of: dict[object, Event | None] = {}
     for q in figures:
         ev = attach(sentence.text, q, found_events, active, busy)
@@ -106,7 +107,10 @@ def assemble(
         elif topic is not None and q.kind != "money" and (carried := topic()) is not None:
             key = "topic"
             event_of[key] = carried
-        elif (action := _fallback_event(sentence.text, q)) is not None:
+        elif (action := _fallback_event(sentence.text, q)) is not None or (
+            action := _carried(sentence.text, q, fallbacks)
+        ) is not None:
+            fallbacks.append((q, action))
             key = (action.start, action.end)
             m = _mention(doc, sentence, action.start, action.end)
             event_of[key] = Event(m.text, m.start, m.end, events.event_type(m.text, ""))
@@ -199,7 +203,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     is; else that policy, for figures other than counts; else, other than for money and
     counts, the topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
-    found = events.clause_subject(text, left, q.start, q.text)
+    found = events.clause_subject(text, left, q.start, q.text, q.kind)
     if found is not None:
         return found
     action = events.clause_action(text, left, right, q.start, q.end, q.kind)
@@ -307,7 +311,13 @@ def attach(
         return after_same[0]
     allowed = set(active)
     before = [e for e in cands if e.end <= q.start and e in allowed]
-    if before and not (before[-1] in set(busy) and events.acts_before(text, left, q.start)):
+    if before and not (
+        before[-1] in set(busy)
+        and (
+            events.acts_before(text, left, q.start, q.end, right)
+            or events.clause_subject(text, left, q.start, q.text, q.kind) is not None
+        )
+    ):
         return before[-1]
     if after_same:
         return after_same[0]
@@ -332,10 +342,28 @@ def _counted_objects(
             gap_after = text[q.end : e.start] if e.start >= q.end else None
             gap_before = text[e.end : q.start] if e.end <= q.start else None
             if (gap_after is not None and len(gap_after) <= 1) or (
-                gap_before is not None and gap_before in ("", "共有", "共", "达", "为", "有")
+                gap_before is not None
+                and gap_before in ("", "共有", "共", "达", "为", "有")
+                and events.counts_items(q.unit)
             ):
                 out.add(e)
     return out
+
+
+def _carried(
+    text: str, q: QuantityMatch, fallbacks: list[tuple[QuantityMatch, events.TextMatch]]
+) -> events.TextMatch | None:
+    """The event an earlier figure of the sentence took by ``_fallback_event``, for a
+    figure other than a count that takes none itself: one of the same clause (…参保人数
+    增加1.4亿、覆盖10.5亿人), or for people, of any earlier clause (…改造棚户区住房4200多万套，
+    上亿人出棚进楼)."""
+    if not fallbacks or q.kind == "count":  # each item of a list counts its own thing
+        return None
+    left, right = clause_bounds(text, q.start, q.end)
+    same = [a for p, a in fallbacks if left <= p.start and p.end <= right]
+    if same:
+        return same[-1]
+    return fallbacks[-1][1] if q.kind == "participants" else None
 
 
 def _busy(text: str, figures: list[QuantityMatch], found: list[events.EventMatch]) -> list:
