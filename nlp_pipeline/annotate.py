@@ -23,7 +23,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from . import budget, events, patterns, quantities
+from . import budget, events, patterns, quantities, tokenize
 from ._startup import import_jieba
 
 jieba = import_jieba()
@@ -115,14 +115,18 @@ def build_nlp() -> Language:
 
 
 def make_doc(text: str) -> Doc:
-    """Tokenize only (no rule components): for examples and tests."""
-    return build_nlp().make_doc(text)
+    """Tokenize only (no rule components): ``build_nlp().make_doc(text)``, made faster
+    (``tokenize.make_doc``: the same tokens, their offsets kept for the event rules)."""
+    nlp = build_nlp()
+    if len(text) > nlp.max_length:
+        return nlp.make_doc(text)  # spaCy's own error for a text too long
+    return tokenize.make_doc(nlp.vocab, text)
 
 
 def annotate(text: str, year: int | None, found: list[quantities.QuantityMatch]) -> Doc:
     """Run the pipeline on one sentence whose figures ``found`` are already known."""
     nlp = build_nlp()
-    doc = nlp.make_doc(text)
+    doc = make_doc(text)
     doc.user_data["text"] = text
     doc.user_data["year"] = year
     doc.user_data["quantities"] = found

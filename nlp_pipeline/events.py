@@ -150,7 +150,7 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
     r = rules()
     text = doc.user_data.get("text") or doc.text  # Doc.text is rebuilt on every access
     blocked = blocked or []
-    tokens = [(t.idx, t.text) for t in doc]
+    tokens = doc.user_data.get("tokens") or [(t.idx, t.text) for t in doc]
     starts = [s for s, _ in tokens]
     token_ends = {s + len(t) for s, t in tokens}
     titles = [(s, e) for s, e in quoted_regions(text) if text[s] == "《"]
