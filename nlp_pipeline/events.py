@@ -17,7 +17,7 @@ from functools import cache
 import regex
 from spacy.tokens import Doc
 
-from . import patterns
+from . import patterns, prefilter
 from .quantities import CLAUSE_BREAKS, quoted_regions
 
 _ORDINAL = regex.compile(r"第[\d一二三四五六七八九十百]{1,4}$")
@@ -182,6 +182,8 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
             continue
         candidates.append(EventMatch(left, end, phrase, event_type(phrase, m.group())))
     for pattern, etype in r.phrase_patterns:
+        if not prefilter.may_match(pattern, text):
+            continue
         for m in pattern.finditer(text):
             s, e = m.span("event")
             if s < e and not any(bs < e and s < be for bs, be in blocked):
