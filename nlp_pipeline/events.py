@@ -17,7 +17,7 @@ from functools import cache
 import regex
 from spacy.tokens import Doc
 
-from . import patterns
+from . import patterns, prefilter
 from .quantities import CLAUSE_BREAKS, quoted_regions
 
 _ORDINAL = regex.compile(r"第[\d一二三四五六七八九十百]{1,4}$")
@@ -188,7 +188,7 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
     r = rules()
     text = doc.user_data.get("text") or doc.text  # Doc.text is rebuilt on every access
     blocked = blocked or []
-    tokens = [(t.idx, t.text) for t in doc]
+    tokens = doc.user_data.get("tokens") or [(t.idx, t.text) for t in doc]
     starts = [s for s, _ in tokens]
     token_ends = {s + len(t) for s, t in tokens}
     titles = [(s, e) for s, e in quoted_regions(text) if text[s] == "《"]
@@ -220,6 +220,8 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
             continue
         candidates.append(EventMatch(left, end, phrase, event_type(phrase, m.group())))
     for pattern, etype in r.phrase_patterns:
+        if not prefilter.may_match(pattern, text):
+            continue
         for m in pattern.finditer(text):
             s, e = m.span("event")
             if s < e and not any(bs < e and s < be for bs, be in blocked):

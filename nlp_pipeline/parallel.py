@@ -18,6 +18,7 @@ is about four times faster than jieba's own ``marshal.load`` of the open file.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import marshal
@@ -37,6 +38,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path
 
+from . import budget, events, numbers, quantities, rates, segment
 from .annotate import build_nlp
 from .io import RenderedRecords, render_jsonl
 from .run import process_file
@@ -94,12 +96,22 @@ def load_jieba_dictionary() -> None:
 
 
 def warm_up() -> None:
-    """Load jieba's dictionary and build the annotation pipeline (once per process)."""
+    """Load jieba's dictionary, build the annotation pipeline and compile the rules
+    (once per process; before a pool forks, so that its workers share them)."""
     import jieba
 
     jieba.setLogLevel(60)
     load_jieba_dictionary()
     build_nlp()
+    compile_rules()
+
+
+def compile_rules() -> None:
+    """Compile the rule files extraction reads. A broken one is left to fail where it
+    always did, at the first document (the cache keeps no exception)."""
+    for module in (numbers, quantities, segment, events, budget, rates):
+        with contextlib.suppress(Exception):
+            module.rules()
 
 
 def exit_with_parent(parent: int) -> None:

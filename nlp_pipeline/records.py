@@ -17,7 +17,7 @@ from functools import cache, lru_cache, partial
 from spacy.tokens import Doc
 
 from . import budget, events, rates
-from .annotate import annotate, make_doc
+from .annotate import annotate, make_doc, matches
 from .ingest import Document
 from .quantities import QuantityMatch, clause_bounds, find_quantities, money_role
 from .schema import ActivityRecord, DateMention, Event, Mention, Quantity, Rate
@@ -63,7 +63,7 @@ def _topic(doc: Document, sentence: Sentence) -> Event | None:
 
 
 def _matches(nlp_doc: Doc, key: str) -> list:
-    return [span._.match for span in nlp_doc.spans.get(key, [])]
+    return matches(nlp_doc, key)  # [span._.match for span in nlp_doc.spans[key]]
 
 
 def assemble(

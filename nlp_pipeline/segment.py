@@ -279,11 +279,15 @@ def _lines(doc: Document, mapped: MappedText) -> Iterator[_Line]:
         pos = nl + 1
 
 
+_HEADING_MARKUP = regex.compile(r"<[^<>]{0,200}>|\*\*|__")
+_HEADING_MARKER = regex.compile(r"^\s*#{1,6}\s*|^\s*[-*+]\s+")
+
+
 def _heading_text(doc: Document, mapped: MappedText, line: _Line) -> str:
     rs, re_ = mapped.raw_span(line.start, line.end)
     raw = "".join(doc.raw[rs:re_].splitlines())  # a heading hard-wrapped over two lines
-    raw = regex.sub(r"<[^<>]{0,200}>|\*\*|__", "", raw)
-    raw = regex.sub(r"^\s*#{1,6}\s*|^\s*[-*+]\s+", "", raw)
+    raw = _HEADING_MARKUP.sub("", raw)
+    raw = _HEADING_MARKER.sub("", raw)
     return " ".join(raw.split())
 
 

@@ -1,0 +1,150 @@
+"""Tokenize: a sentence into a spaCy ``Doc``, the words spaCy's jieba tokenizer gives.
+
+spaCy's ``ChineseTokenizer`` (segmenter ``jieba``) calls ``jieba.cut(text)`` (accurate
+mode, HMM on), aligns the words with the text (``spacy.util.get_words_and_spaces``) and
+builds a ``Doc`` from them. ``make_doc`` here gives the same ``Doc``, word for word,
+with the same spaces, in about half the time:
+
+- ``cut`` is jieba's ``Tokenizer.cut`` for that mode, on jieba's own dictionary
+  (``jieba.dt``, user words included) and its HMM (``jieba.finalseg``), with the
+  dictionary graph (``get_DAG``) and the best route (``calc``) fused into one pass:
+  each candidate word is sliced and looked up once instead of three times. The
+  route's scores are the same floating-point sums in the same order, and ties go the
+  same way (to the longer word), so the words are jieba's;
+- jieba's words always spell the text exactly, so the alignment is done with offsets
+  instead of searching the text for each word, keeping spaCy's rules: a single
+  space after a word is that word's trailing space, any other whitespace is a token;
+- each token's character offset, which the event rules ask of every token, is kept
+  in ``doc.user_data["tokens"]`` as ``(idx, text)`` pairs.
+
+``tests/test_tokenize.py`` checks the words and the spaces against jieba and spaCy.
+"""
+
+from __future__ import annotations
+
+from math import log
+
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from ._startup import import_jieba
+
+jieba = import_jieba()
+from jieba import finalseg  # noqa: E402  (after jieba, imported without pkg_resources)
+
+# jieba's own block patterns (jieba/__init__.py): runs of Han characters, letters,
+# digits and +#&._%- are segmented; whitespace and other characters are not.
+_RE_HAN = jieba.re_han_default
+_RE_SKIP = jieba.re_skip_default
+
+
+def _cut_block(block: str, freq: dict[str, int], logtotal: float) -> list[str]:
+    """``jieba.dt.__cut_DAG(block)`` (accurate mode, HMM on) for one Han block."""
+    n = len(block)
+    get = freq.get
+    score = [0.0] * (n + 1)  # route[idx][0]
+    to = [0] * (n + 1)  # route[idx][1]: where the best word from idx ends
+    for idx in range(n - 1, -1, -1):
+        # get_DAG: the words of the dictionary starting at idx, grown while the
+        # fragment is a prefix of some word; calc: the best of them.
+        best_x = -1
+        best = 0.0
+        i = idx
+        frag = block[idx]
+        while True:
+            f = get(frag)
+            if f is None:
+                break
+            if f:
+                s = log(f) - logtotal + score[i + 1]
+                if best_x < 0 or s >= best:  # a tie goes to the longer word, as in max()
+                    best, best_x = s, i
+            i += 1
+            if i >= n:
+                break
+            frag = block[idx : i + 1]
+        if best_x < 0:  # no word: the character alone, frequency 1 (log 1 = 0.0)
+            best, best_x = 0.0 - logtotal + score[idx + 1], idx
+        score[idx] = best
+        to[idx] = best_x
+    words: list[str] = []
+    x = 0
+    buf = ""
+    while x < n:
+        y = to[x] + 1
+        if y - x == 1:
+            buf += block[x]
+        else:
+            if buf:
+                _flush(buf, get, words)
+                buf = ""
+            words.append(block[x:y])
+        x = y
+    if buf:
+        _flush(buf, get, words)
+    return words
+
+
+def _flush(buf: str, get, words: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Single characters in a row: jieba's HMM finds the words among them."""
+    if len(buf) == 1:
+        words.append(buf)
+    elif not get(buf):
+        words.extend(finalseg.cut(buf))
+    else:
+        words.extend(buf)
+
+
+def cut(text: str) -> list[str]:
+    """``list(jieba.cut(text))`` (accurate mode, HMM on), without empty words."""
+    dt = jieba.dt
+    dt.check_initialized()
+    freq = dt.FREQ
+    logtotal = log(dt.total)
+    words: list[str] = []
+    for blk in _RE_HAN.split(text):
+        if not blk:
+            continue
+        if _RE_HAN.match(blk):
+            words.extend(_cut_block(blk, freq, logtotal))
+        else:
+            for x in _RE_SKIP.split(blk):
+                if _RE_SKIP.match(x):
+                    words.append(x)
+                else:
+                    words.extend(x)
+    return words
+
+
+def make_doc(vocab: Vocab, text: str) -> Doc:
+    """The ``Doc`` spaCy's jieba tokenizer makes of ``text``, tokens' offsets kept."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    tokens: list[tuple[int, str]] = []
+    n = len(text)
+    pos = 0  # where spaCy's alignment stands: after the last token and its space
+    at = 0  # where the next jieba word starts
+    for word in cut(text):
+        start = at
+        at += len(word)
+        if word.isspace():
+            continue
+        if start > pos:  # whitespace other than one space after a word is a token
+            tokens.append((pos, text[pos:start]))
+            words.append(text[pos:start])
+            spaces.append(False)
+        tokens.append((start, word))
+        words.append(word)
+        pos = at
+        if pos < n and text[pos] == " ":
+            spaces.append(True)
+            pos += 1
+        else:
+            spaces.append(False)
+    if pos < n:
+        tokens.append((pos, text[pos:]))
+        words.append(text[pos:])
+        spaces.append(False)
+    doc = Doc(vocab, words=words, spaces=spaces)
+    doc.user_data["tokens"] = tokens
+    return doc
