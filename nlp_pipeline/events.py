@@ -94,6 +94,18 @@ class _Rules:
     subject_orgs: tuple[str, ...]
 
 
+def _regex(data: dict, key: str, name: str) -> regex.Pattern[str]:
+    """A pattern of the rule file, or one that never matches where the key is absent."""
+    return patterns.compile_regex(data.get(key, "(?!)"), name, key)
+
+
+def _words(data: dict, key: str, name: str, template: str = "{}") -> regex.Pattern[str]:
+    """An alternation of the rule file's word list ``key``, longest first, in ``template``."""
+    return patterns.compile_regex(
+        template.format(patterns.alternation(data.get(key, [])) or "(?!)"), name, key
+    )
+
+
 @cache
 def rules() -> _Rules:
     name = "events"
@@ -129,51 +141,31 @@ def rules() -> _Rules:
             for o in data.get("organizers", [])
         ],
         org_split=patterns.compile_regex(data.get("org_split", "、"), name, "org_split"),
-        org_drop=patterns.compile_regex(data.get("org_drop_suffix", r"(?!)"), name, "org_drop"),
+        org_drop=_regex(data, "org_drop_suffix", name),
         money_only_type=str(data.get("money_only_type", "project")),
         award_only_type=str(data.get("award_only_type", "recognition")),
         forward_cues=tuple(data.get("forward_cues", [])),
         action_heads=tuple(data.get("action_heads", [])),
         item_units=frozenset(data.get("item_units", [])),
-        action_verbs=patterns.compile_regex(
-            patterns.alternation(data.get("action_verbs", [])) or "(?!)", name, "action_verbs"
-        ),
+        action_verbs=_words(data, "action_verbs", name),
         action_min_chars=int(data.get("action_min_chars", 4)),
         object_min_chars=int(data.get("object_min_chars", 2)),
         frequency_units=tuple(data.get("frequency_units", [])),
         people_verb_gap=int(data.get("people_verb_gap", 10)),
         subject_kinds=frozenset(data.get("subject_kinds", ["participants"])),
-        benefit_before=patterns.compile_regex(
-            "(?:" + (patterns.alternation(data.get("benefit_before", [])) or "(?!)") + ")$",
-            name,
-            "benefit_before",
-        ),
-        benefit_after=patterns.compile_regex(
-            data.get("benefit_after", "(?!)"), name, "benefit_after"
-        ),
+        benefit_before=_words(data, "benefit_before", name, "(?:{})$"),
+        benefit_after=_regex(data, "benefit_after", name),
         opening_topic=[
             patterns.compile_regex(t, name, "opening_topic") for t in data.get("opening_topic", [])
         ],
-        refer_back=patterns.compile_regex(
-            data.get("refer_back", "(?!)"), name, "refer_back"
-        ),
-        clause_subject=patterns.compile_regex(
-            data.get("clause_subject", "(?!)"), name, "clause_subject"
-        ),
+        refer_back=_regex(data, "refer_back", name),
+        clause_subject=_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
         measure_prefixes=tuple(data.get("measure_prefixes", [])),
         subject_not_ending=tuple(data.get("subject_not_ending", [])),
-        subject_adverbs=patterns.compile_regex(
-            "(?:" + (patterns.alternation(data.get("subject_adverbs", [])) or "(?!)") + ")+",
-            name,
-            "subject_adverbs",
-        ),
-        subject_time=patterns.compile_regex(
-            data.get("subject_time", "(?!)"), name, "subject_time"
-        ),
-        opening_object=patterns.compile_regex(
-            data.get("opening_object", "(?!)"), name, "opening_object"
-        ),
+        subject_adverbs=_words(data, "subject_adverbs", name, "(?:{})+"),
+        subject_time=_regex(data, "subject_time", name),
+        opening_object=_regex(data, "opening_object", name),
         effect_verbs=tuple(data.get("effect_verbs", [])),
         subject_orgs=tuple(data.get("subject_orgs", [])),
     )
