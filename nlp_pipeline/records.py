@@ -333,16 +333,25 @@ def _counted_objects(
 ) -> set[events.EventMatch]:
     """Event phrases that are the thing a count counts (绩效项目共有3项, 3项…计划项目)."""
     out = set()
-    # A count right after an action (改造620多万套) counts what it did, not the action.
-    countable = [e for e in found if not events.names_an_action(e.text)]
     for q in figures:
         if q.kind != "count":
             continue
-        for e in countable:
-            gap_after = text[q.end : e.start] if e.start >= q.end else None
+        for e in found:
+            if e.start >= q.end:
+                gap_after: str | None = text[q.end : e.start]
+            else:  # a phrase found over the unit (个国家重点帮扶) starts right after it
+                gap_after = "" if q.start < e.start < q.end else None
             gap_before = text[e.end : q.start] if e.end <= q.start else None
-            if (gap_after is not None and len(gap_after) <= 1) or (
+            # A phrase right after a count names what is counted, even one ending in an
+            # action word (160个国家乡村振兴重点帮扶县); a count right after an action
+            # (改造620多万套) counts what it did, not the action.
+            if (
+                gap_after is not None
+                and len(gap_after) <= 1
+                and not any(ch in "，；。：、" for ch in gap_after)
+            ) or (
                 gap_before is not None
+                and not events.names_an_action(e.text)
                 and gap_before in ("", "共有", "共", "达", "为", "有")
                 and events.counts_items(q.unit)
             ):
