@@ -391,6 +391,10 @@ def _beneficiaries(
     verb = r.benefit_before.search(text, left, start)
     if verb is not None and verb.start() - left >= r.action_min_chars:
         return _phrase(text, left, verb.start())
+    if verb is not None and not text[left : verb.start()].strip() and left > 0:
+        # 惠及 opens its clause: those the clause before reached (…实现跨省直接结算，惠及…)
+        prev_left = max(text.rfind(ch, 0, left - 1) for ch in "，；：") + 1
+        return _phrase(text, prev_left, left - 1)
     if r.benefit_after.search(text[end:right]) and left > 0:
         prev_left = text.rfind("，", 0, left - 1) + 1
         return _phrase(text, prev_left, left - 1)
