@@ -80,6 +80,7 @@ class _Rules:
     frequency_units: tuple[str, ...]
     people_verb_gap: int
     subject_kinds: frozenset[str]
+    people_verbs_not: tuple[str, ...]
     benefit_before: regex.Pattern[str]
     benefit_after: regex.Pattern[str]
     opening_topic: list[regex.Pattern[str]]
@@ -89,6 +90,7 @@ class _Rules:
     subject_not_ending: tuple[str, ...]
     subject_adverbs: regex.Pattern[str]
     subject_time: regex.Pattern[str]
+    part_opening: regex.Pattern[str]
     opening_object: regex.Pattern[str]
     effect_verbs: tuple[str, ...]
     subject_orgs: tuple[str, ...]
@@ -153,6 +155,7 @@ def rules() -> _Rules:
         frequency_units=tuple(data.get("frequency_units", [])),
         people_verb_gap=int(data.get("people_verb_gap", 10)),
         subject_kinds=frozenset(data.get("subject_kinds", ["participants"])),
+        people_verbs_not=tuple(data.get("people_verbs_not", [])),
         benefit_before=_words(data, "benefit_before", name, "(?:{})$"),
         benefit_after=_regex(data, "benefit_after", name),
         opening_topic=[
@@ -165,6 +168,7 @@ def rules() -> _Rules:
         subject_not_ending=tuple(data.get("subject_not_ending", [])),
         subject_adverbs=_words(data, "subject_adverbs", name, "(?:{})+"),
         subject_time=_regex(data, "subject_time", name),
+        part_opening=_regex(data, "part_opening", name),
         opening_object=_regex(data, "opening_object", name),
         effect_verbs=tuple(data.get("effect_verbs", [])),
         subject_orgs=tuple(data.get("subject_orgs", [])),
@@ -355,8 +359,10 @@ def clause_action(
             s, e = left, start  # nothing after it: the clause names it (紧急转移安置…人次)
         elif before is not None and before.end() >= start - 1 and kind == "money":
             min_chars = r.object_min_chars  # 发放200亿元补贴
-    elif kind in r.subject_kinds and (
-        verb := r.action_verbs.search(text, end, min(stop, end + r.people_verb_gap))
+    elif (
+        kind in r.subject_kinds
+        and (verb := r.action_verbs.search(text, end, min(stop, end + r.people_verb_gap)))
+        and not (kind == "participants" and verb.group().startswith(r.people_verbs_not))
     ):
         s, e = verb.start(), stop  # 为1700多万困难和重度残疾人发放生活或护理补贴
     else:
@@ -444,6 +450,25 @@ def clause_subject(
 def is_effect(action: TextMatch) -> bool:
     """True where an action opens with an effect verb (降低企业税负): what a policy achieved."""
     return action.text.startswith(rules().effect_verbs)
+
+
+def part_name(text: str, left: int, start: int) -> TextMatch | None:
+    """The part a clause opened by 其中 names before its figure (其中减免社保费…), or None
+    where it names none, or only a measure, a statistic or a generic word."""
+    r = rules()
+    m = r.part_opening.match(text[left:start])
+    if m is None:
+        return None
+    phrase = m.group("event").strip()
+    if (
+        len(phrase) < 2
+        or is_generic(phrase)
+        or phrase.endswith(r.subject_not_ending)
+        or any(w in phrase for w in r.subject_not_holding)
+    ):
+        return None
+    s = left + m.start("event")
+    return TextMatch(s, s + len(phrase), phrase)
 
 
 def opening_object(text: str, left: int = 0, start: int = 0) -> TextMatch | None:

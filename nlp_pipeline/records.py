@@ -91,6 +91,8 @@ def assemble(
     for q in figures:
         ev = attach(sentence.text, q, found_events, active, busy)
         ev = attach_line(sentence.text, q, ev, lines)
+        if ev is not None and (part := _part_named(sentence.text, q, ev)) is not None:
+            ev = part
         key: object
         if ev is not None:
             key = (ev.start, ev.end)
@@ -357,6 +359,20 @@ def _counted_objects(
             ):
                 out.add(e)
     return out
+
+
+def _part_named(
+    text: str, q: QuantityMatch, ev: events.EventMatch
+) -> events.EventMatch | None:
+    """The part a figure's own clause names after 其中, where the event it took comes from
+    an earlier clause (…减税降费…，其中减免社保费1.7万亿元: 减免社保费), else None."""
+    left, _ = clause_bounds(text, q.start, q.end)
+    if ev.start >= left:
+        return None
+    part = events.part_name(text, left, q.start)
+    if part is None:
+        return None
+    return events.EventMatch(part.start, part.end, part.text, events.event_type(part.text, ""))
 
 
 def _carried(
