@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from .page import ERRORS_SEEN, SCRIPT_ERRORS_CSS, page
 from .summarize import ACTIVITY_KINDS, BUDGET_SUFFIX, EXECUTION_RATE, MISMATCHES, YOY_SUFFIX
 
 if TYPE_CHECKING:
@@ -251,21 +252,10 @@ main { padding: 12px 20px; }
   height: 10px; margin-right: 4px; }
 .lbl, .val { font-size: 11px; fill: #374151; }
 .none, .unit { color: #6b7280; }
-#script-errors { background: #fee2e2; color: #991b1b; padding: 8px 20px; white-space: pre-wrap; }
 """
 
-_HEAD_SCRIPT = """
-window.__dashErrors = [];
-window.onerror = function (message, source, line) {
-  window.__dashErrors.push(String(message) + " (line " + line + ")");
-  document.documentElement.setAttribute("data-script-errors",
-    String(window.__dashErrors.length));
-  var box = document.getElementById("script-errors");
-  if (box) { box.textContent = window.__dashErrors.join("\\n"); box.hidden = false; }
-};
-"""
-
-_SCRIPT = """
+_SCRIPT = (
+    """
 (function () {
   "use strict";
   var table = document.getElementById("reports");
@@ -319,11 +309,12 @@ _SCRIPT = """
   genre.addEventListener("change", applyFilter);
   applyFilter();
   document.documentElement.setAttribute("data-rows", String(tbody.rows.length));
-  document.documentElement.setAttribute("data-script-errors",
-    String(window.__dashErrors.length));
-  document.documentElement.setAttribute("data-dashboard-ready", "1");
+"""
+    + ERRORS_SEEN
+    + """  document.documentElement.setAttribute("data-dashboard-ready", "1");
 }());
 """
+)
 
 
 def render_dashboard(table: pd.DataFrame, view_href: str = "") -> str:
@@ -348,14 +339,7 @@ def render_dashboard(table: pd.DataFrame, view_href: str = "") -> str:
         f'<div id="wrap">{_table(rows, columns, view_href)}</div>'
         f'<div id="charts">{_charts(rows, columns)}</div></main>'
     )
-    return (
-        '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>Compare departments</title>\n<style>{_CSS}</style>\n"
-        f"<script>{_HEAD_SCRIPT}</script>\n</head>\n<body>\n"
-        '<div id="script-errors" hidden></div>\n'
-        f"{body}\n<script>{_SCRIPT}</script>\n</body>\n</html>\n"
-    )
+    return page("Compare departments", body, _CSS + SCRIPT_ERRORS_CSS, _SCRIPT)
 
 
 def write_dashboard(table: pd.DataFrame, out_dir: Path, view_dir: Path | None = None) -> Path:

@@ -39,6 +39,7 @@ from .evaluate import evaluate, list_errors, load_gold_dir
 from .formats import READERS
 from .golddocs import GoldError, load, locate
 from .ingest import Document, IngestError, iter_input_files, read_document
+from .page import ERRORS_SEEN, SCRIPT_ERRORS_CSS, page
 from .patterns import PatternError
 from .run import process_document
 from .schema import QUANTITY_KINDS, ActivityRecord, Event, Quantity
@@ -374,22 +375,11 @@ aside h2 { font-size: 14px; margin: 10px 0 6px; }
   margin-left: 2px; }
 #findings td { padding: 1px 4px; border-top: 1px solid #f3f4f6; vertical-align: top; }
 #findings a { color: inherit; text-decoration: none; }
-#script-errors { background: #fee2e2; color: #991b1b; padding: 8px 20px; white-space: pre-wrap; }
 .none { color: #6b7280; }
 """
 
-_HEAD_SCRIPT = """
-window.__viewErrors = [];
-window.onerror = function (message, source, line) {
-  window.__viewErrors.push(String(message) + " (line " + line + ")");
-  document.documentElement.setAttribute("data-script-errors",
-    String(window.__viewErrors.length));
-  var box = document.getElementById("script-errors");
-  if (box) { box.textContent = window.__viewErrors.join("\\n"); box.hidden = false; }
-};
-"""
-
-_PAGE_SCRIPT = """
+_PAGE_SCRIPT = (
+    """
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("view-data").textContent);
@@ -538,26 +528,17 @@ _PAGE_SCRIPT = """
     document.querySelectorAll("#text .q").length));
   document.documentElement.setAttribute("data-findings", String(
     Object.keys(data.findings).length));
-  document.documentElement.setAttribute("data-script-errors",
-    String(window.__viewErrors.length));
-  document.documentElement.setAttribute("data-view-ready", "1");
+"""
+    + ERRORS_SEEN
+    + """  document.documentElement.setAttribute("data-view-ready", "1");
 }());
 """
+)
 
 
 def _page(title: str, body: str, css: str = "", script: str = "", body_class: str = "") -> str:
-    """A whole page: shared CSS plus ``css``, the error trap, ``body``, then ``script``."""
-    body_tag = f'<body class="{body_class}">' if body_class else "<body>"
-    script_tag = f"<script>{script}</script>" if script else ""
-    return (
-        '<!DOCTYPE html>\n<html lang="zh">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_esc(title)}</title>\n<style>{_CSS}{css}</style>\n"
-        f"<script>{_HEAD_SCRIPT}</script>\n</head>\n{body_tag}\n"
-        '<div id="script-errors" hidden></div>\n'
-        f"{body}\n{script_tag}\n</body>\n</html>\n"
-    )
-
+    """A whole page: the view's CSS plus ``css``, ``body``, then ``script``."""
+    return page(title, body, _CSS + SCRIPT_ERRORS_CSS + css, script, body_class)
 
 def _legend(gold: bool) -> str:
     parts = (
