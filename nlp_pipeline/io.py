@@ -205,7 +205,7 @@ class RecordWriter:
         self._out: IO[bytes] | None = None
         self._manifest: IO[bytes] | None = None
         self._committed = 0
-        self._parquet: Any = None
+        self._parquet: _ParquetSink | None = None
         self._csv_header = True
         self.records = 0
         self.quantities = 0
@@ -226,6 +226,8 @@ class RecordWriter:
             if self.append and self.path.exists():
                 _copy_ending_in_newline(self.path, self._tmp)
             self._fh = open(self._tmp, "a", encoding="utf-8", newline="")
+        else:
+            self._parquet = _ParquetSink(self._tmp, _arrow_schema())
         return self
 
     def _open_resume(self) -> None:
@@ -278,7 +280,8 @@ class RecordWriter:
             frame.to_csv(self._fh, index=False, header=self._csv_header)
             self._csv_header = False
         elif len(frame):
-            self._write_parquet(frame)
+            assert self._parquet is not None
+            self._parquet.write(frame)
 
     def _write_resume(self, rendered: RenderedRecords, key: str | None) -> None:
         assert self._out is not None and self._manifest is not None
@@ -292,15 +295,6 @@ class RecordWriter:
         self._manifest.write(json.dumps(entry).encode("ascii") + b"\n")
         self._manifest.flush()
         self.completed.add(key)
-
-    def _write_parquet(self, frame: pd.DataFrame) -> None:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        table = pa.Table.from_pandas(frame, schema=_arrow_schema(), preserve_index=False)
-        if self._parquet is None:
-            self._parquet = pq.ParquetWriter(str(self._tmp), _arrow_schema())
-        self._parquet.write_table(table)
 
     def __exit__(
         self,
@@ -332,13 +326,8 @@ class RecordWriter:
             self._fh.flush()
             os.fsync(self._fh.fileno())
             self._fh.close()
-        if self.fmt == "parquet":
-            if self._parquet is None:
-                import pyarrow.parquet as pq
-
-                pq.write_table(_arrow_schema().empty_table(), str(self._tmp))
-            else:
-                self._parquet.close()
+        if self._parquet is not None:
+            self._parquet.close()
 
     def _close_resume(self) -> None:
         assert self._out is not None and self._manifest is not None
@@ -455,7 +444,7 @@ class FrameWriter:
         self.schema = schema
         self._tmp: Path | None = None
         self._fh: IO[str] | None = None
-        self._parquet: Any = None
+        self._parquet: _ParquetSink | None = None
         self._header = True
 
     def __enter__(self) -> FrameWriter:
@@ -466,6 +455,8 @@ class FrameWriter:
         self._tmp = Path(tmp)
         if self.fmt == "csv":
             self._fh = open(self._tmp, "w", encoding="utf-8", newline="")
+        else:
+            self._parquet = _ParquetSink(self._tmp, self.schema)
         return self
 
     def write(self, frame: pd.DataFrame) -> None:
@@ -474,14 +465,8 @@ class FrameWriter:
             frame.to_csv(self._fh, index=False, header=self._header)
             self._header = False
             return
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
-        if self._parquet is None:
-            self.schema = table.schema
-            self._parquet = pq.ParquetWriter(str(self._tmp), table.schema)
-        self._parquet.write_table(table)
+        assert self._parquet is not None
+        self._parquet.write(frame)
 
     def __exit__(
         self,
@@ -496,14 +481,8 @@ class FrameWriter:
                 self._fh.flush()
                 os.fsync(self._fh.fileno())
                 self._fh.close()
-            if self._parquet is not None:
+            if self._parquet is not None and exc_type is None:
                 self._parquet.close()
-            elif self.fmt == "parquet" and exc_type is None:
-                import pyarrow.parquet as pq
-
-                if self.schema is None:
-                    raise ValueError("an empty Parquet table needs a schema")
-                pq.write_table(self.schema.empty_table(), str(self._tmp))
             if exc_type is None:
                 os.chmod(self._tmp, _new_file_mode(self.path))
                 os.replace(self._tmp, self.path)
@@ -511,6 +490,37 @@ class FrameWriter:
         finally:
             if not replaced:
                 self._tmp.unlink(missing_ok=True)
+
+
+class _ParquetSink:
+    """Frames appended to one Parquet file at ``path``: the columns of ``schema`` (a
+    ``pyarrow.Schema``), else of the first frame; closed with an empty table of the schema
+    where no frame came."""
+
+    def __init__(self, path: Path, schema: Any = None) -> None:
+        self.path = path
+        self.schema = schema
+        self._writer: Any = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(frame, schema=self.schema, preserve_index=False)
+        if self._writer is None:
+            self.schema = table.schema
+            self._writer = pq.ParquetWriter(str(self.path), table.schema)
+        self._writer.write_table(table)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            return
+        import pyarrow.parquet as pq
+
+        if self.schema is None:
+            raise ValueError("an empty Parquet table needs a schema")
+        pq.write_table(self.schema.empty_table(), str(self.path))
 
 
 def write_frame(frame: pd.DataFrame, path: Path, fmt: str) -> None:
