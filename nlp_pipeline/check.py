@@ -174,9 +174,7 @@ def rules() -> _Rules:
     change_signs += [(w, 1) for w in data.get("change_up", [])]
 
     def alt(key: str) -> regex.Pattern[str]:
-        return patterns.compile_regex(
-            patterns.alternation(patterns.require(data, key, list, name)), name, key
-        )
+        return patterns.compile_words(patterns.require(data, key, list, name), name, key)
 
     return _Rules(
         percent=patterns.compile_regex(

@@ -102,10 +102,8 @@ def _regex(data: dict, key: str, name: str) -> regex.Pattern[str]:
 
 
 def _words(data: dict, key: str, name: str, template: str = "{}") -> regex.Pattern[str]:
-    """An alternation of the rule file's word list ``key``, longest first, in ``template``."""
-    return patterns.compile_regex(
-        template.format(patterns.alternation(data.get(key, [])) or "(?!)"), name, key
-    )
+    """The rule file's word list ``key`` as a pattern (``patterns.compile_words``)."""
+    return patterns.compile_words(data.get(key, []), name, key, template)
 
 
 @cache

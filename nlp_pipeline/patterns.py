@@ -104,5 +104,13 @@ def alternation(words: list[str]) -> str:
     return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def compile_words(
+    words: list[str], name: str, key: str, template: str = "{}"
+) -> regex.Pattern[str]:
+    """A pattern matching any of a rule file's ``words`` (longest first), placed in
+    ``template`` (``"(?:{})$"``); an empty list matches nothing."""
+    return compile_regex(template.format(alternation(words) or "(?!)"), name, key)
+
+
 def userdict_path() -> Path:
     return patterns_dir() / "userdict.txt"

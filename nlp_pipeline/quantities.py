@@ -126,7 +126,7 @@ def rules() -> _Rules:
     role_of = {w: role for role, words in roles.items() for w in words}
 
     def alt(words: list[str], key: str) -> regex.Pattern[str]:
-        return patterns.compile_regex(patterns.alternation(words), name, key)
+        return patterns.compile_words(words, name, key)
 
     return _Rules(
         figure=patterns.compile_regex(figure, name, "units"),

@@ -215,10 +215,8 @@ def rules() -> _Rules:
         ),
         group_ends=str(data.get("clause_group_ends", "；;。")),
         enumeration_starts=tuple(str(w) for w in data.get("enumeration_starts", [])),
-        total_words=patterns.compile_regex(
-            patterns.alternation([str(w) for w in data.get("total_words", [])]) or "(?!)",
-            name,
-            "total_words",
+        total_words=patterns.compile_words(
+            [str(w) for w in data.get("total_words", [])], name, "total_words"
         ),
     )
 
