@@ -10,7 +10,7 @@ make one record, so a sentence that holds several activities gives several.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from functools import cache, lru_cache, partial
 
@@ -83,8 +83,8 @@ def assemble(
     title, title_named = _title_event(doc, sentence)
     objects = _counted_objects(sentence.text, figures, found_events)
     found_events = [e for e in found_events if e not in objects]
-    active = _active(sentence.text, figures, found_events)
     busy = _busy(sentence.text, figures, found_events)
+    active = _active(figures, found_events, busy)
     groups: dict[object, list[QuantityMatch]] = {}
     fallbacks: list[tuple[QuantityMatch, events.TextMatch]] = []
     event_of: dict[object, Event | None] = {}
@@ -284,7 +284,7 @@ def attach(
     q: QuantityMatch,
     candidates: Iterable[events.EventMatch],
     active: Iterable[events.EventMatch] = (),
-    busy: Iterable[events.EventMatch] = (),
+    busy: Collection[events.EventMatch] = (),
 ) -> events.EventMatch | None:
     """The event a figure belongs to, by nearness.
 
@@ -314,7 +314,7 @@ def attach(
     allowed = set(active)
     before = [e for e in cands if e.end <= q.start and e in allowed]
     if before and not (
-        before[-1] in set(busy)
+        before[-1] in busy
         and (
             events.acts_before(text, left, q.start, q.end, right)
             or events.clause_subject(text, left, q.start, q.text, q.kind) is not None
@@ -401,15 +401,14 @@ def _busy(text: str, figures: list[QuantityMatch], found: list[events.EventMatch
     return out
 
 
-def _active(text: str, figures: list[QuantityMatch], found: list[events.EventMatch]) -> list:
-    """Events whose clause holds a figure, or that come before the sentence's first figure."""
-    first = min((q.start for q in figures), default=len(text))
-    out = []
-    for e in found:
-        left, right = clause_bounds(text, e.start, e.end)
-        if e.end <= first or any(left <= q.start and q.end <= right for q in figures):
-            out.append(e)
-    return out
+def _active(
+    figures: list[QuantityMatch], found: list[events.EventMatch], busy: list[events.EventMatch]
+) -> list:
+    """Events that are ``busy`` (their clause holds a figure), or that come before the
+    sentence's first figure."""
+    first = min((q.start for q in figures), default=float("inf"))
+    taken = set(busy)
+    return [e for e in found if e in taken or e.end <= first]
 
 
 def _title_event(doc: Document, sentence: Sentence) -> tuple[Event | None, bool]:
