@@ -18,7 +18,7 @@ from nlp_pipeline.dashboard import write_dashboard
 from nlp_pipeline.summarize import summarize
 
 from .summary_fixtures import reports
-from .test_view_browser import CHROMIUM, chromium
+from .test_view_browser import CHROMIUM, chromium, dom_after
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
@@ -62,10 +62,9 @@ def test_sorting_and_filtering(page: Path, tmp_path: Path) -> None:
         ' document.querySelector("#reports tbody tr td").textContent);'
         'var f = document.getElementById("filter"); f.value = "江汉";'
         'f.dispatchEvent(new Event("input"));'
-        "</script></body>"
+        "</script>"
     )
-    page.write_text(page.read_text(encoding="utf-8").replace("</body>", actions), encoding="utf-8")
-    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    dom = dom_after(page, tmp_path, actions)
     assert 'data-script-errors="0"' in dom
     assert 'data-sorted="execution_rate:-1"' in dom
     assert 'data-first="jianghan-2024"' in dom  # 100 % executed: first when descending

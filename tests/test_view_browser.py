@@ -53,6 +53,14 @@ def chromium(tmp_path: Path, *args: str) -> str:
     return done.stdout
 
 
+def dom_after(page: Path, tmp_path: Path, script: str) -> str:
+    """The page's DOM once ``script`` (a ``<script>…</script>`` put at the end of its body)
+    has run in headless Chromium."""
+    html = page.read_text(encoding="utf-8").replace("</body>", script + "</body>")
+    page.write_text(html, encoding="utf-8")
+    return chromium(tmp_path, "--dump-dom", page.as_uri())
+
+
 @pytest.fixture
 def page(tmp_path: Path) -> Path:
     path = tmp_path / f"{DOC}.html"
@@ -82,10 +90,9 @@ def test_clicking_an_event_and_the_error_trap(page: Path, tmp_path: Path) -> Non
         'new MouseEvent("click", {bubbles: true}));'
         'document.documentElement.setAttribute("data-panel", '
         'document.querySelector("#panel h2").textContent);'
-        "noSuchFunction();</script></body>"
+        "noSuchFunction();</script>"
     )
-    page.write_text(page.read_text(encoding="utf-8").replace("</body>", clicks), encoding="utf-8")
-    dom = chromium(tmp_path, "--dump-dom", page.as_uri())
+    dom = dom_after(page, tmp_path, clicks)
     assert 'data-panel="event e0"' in dom
     text = dom[dom.index('<pre id="text">') : dom.index("</pre>")]
     related = re.findall(r'<span class="([^"]*)"[^>]*>(10余场|1500余人次|1名|5万元)</span>', text)
