@@ -49,6 +49,8 @@ class _Rules:
     award_cues: regex.Pattern[str]
     staff_cues: regex.Pattern[str]
     presenter_cues: regex.Pattern[str]
+    attendee_modifiers: tuple[str, ...]
+    participant_nouns: regex.Pattern[str]
     sessions_after: tuple[str, ...]
     person_units: frozenset[str]
     award_units: frozenset[str]
@@ -136,6 +138,8 @@ def rules() -> _Rules:
         award_cues=alt(cues["award"], "kind_cues.award"),
         staff_cues=alt(cues["staff"], "kind_cues.staff"),
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
+        attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
+        participant_nouns=alt(cues.get("participant_nouns", []), "kind_cues.participant_nouns"),
         sessions_after=tuple(cues.get("sessions_after", [])),
         person_units=frozenset(data.get("person_units", [])),
         award_units=frozenset(data.get("award_units", [])),
@@ -355,12 +359,23 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         item_left = max(left, text.rfind("、", left, m.start()) + 1)
         item_right = text.find("、", m.end(), right)
         item_right = right if item_right < 0 else item_right
-        near = text[max(item_left, m.start() - 8) : min(item_right, m.end() + 8)]
+        near_start = max(item_left, m.start() - 8)
+        near = text[near_start : min(item_right, m.end() + 8)]
         if r.staff_cues.search(clause) and unit != "人次":
             return "count"
-        if r.presenter_cues.search(near):
-            return "count"
-        return "participants"
+        presenters = list(r.presenter_cues.finditer(near))
+        if not presenters:
+            return "participants"
+        word = presenters[-1]
+        if text[: near_start + word.start()].endswith(r.attendee_modifiers):
+            return "participants"  # 参会专家学者300余人: experts who attend
+        figure_at = m.start() - near_start
+        if word.end() <= figure_at and any(
+            word.end() <= p.start() and p.end() <= figure_at
+            for p in r.participant_nouns.finditer(near)
+        ):
+            return "participants"  # 志愿者服务群众3000人次: the 群众 are counted
+        return "count"
     return kind
 
 

@@ -63,7 +63,9 @@ class _Rules:
     form_figure: regex.Pattern[str]
     enumeration_starts: tuple[str, ...]
     prose_run_on: regex.Pattern[str]
-    year_field: regex.Pattern[str]
+    date_field: regex.Pattern[str]
+    date_units: tuple[str, ...]
+    prose_punct: regex.Pattern[str]
     heading_run_on_chars: int
     inner_ends: str
     wrap_min_width: int
@@ -95,7 +97,11 @@ def rules() -> _Rules:
         form_figure=patterns.compile_regex(data["form_figure"], name, "form_figure"),
         enumeration_starts=tuple(data.get("enumeration_starts", [])),
         prose_run_on=patterns.compile_regex(data.get("prose_run_on", "(?!)"), name, "prose_run_on"),
-        year_field=patterns.compile_regex(data.get("year_field", "(?!)"), name, "year_field"),
+        date_field=patterns.compile_regex(data.get("date_field", "(?!)"), name, "date_field"),
+        date_units=tuple(data.get("date_units", ["年"])),
+        prose_punct=patterns.compile_regex(
+            data.get("prose_punct", "[，。；]"), name, "prose_punct"
+        ),
         heading_run_on_chars=int(data.get("heading_run_on_chars", 30)),
         inner_ends=str(data.get("inner_sentence_ends", "；;")),
         wrap_min_width=int(data.get("wrap_min_width", 16)),
@@ -168,7 +174,7 @@ def _is_form_line(raw_line: str) -> bool:
     a figure whose unit runs on into the sentence (``0 辆、应急保障用车``), and its years
     (``2024 年度``) are no figures."""
     r = rules()
-    if any(ch in raw_line for ch in "，。；") or r.prose_run_on.search(raw_line):
+    if r.prose_punct.search(raw_line) or r.prose_run_on.search(raw_line):
         return False
     fields = raw_line.split()
     if len(fields) < 3:
@@ -176,7 +182,8 @@ def _is_form_line(raw_line: str) -> bool:
     figures = sum(
         1
         for f, following in zip(fields, [*fields[1:], ""], strict=True)
-        if r.form_figure.match(f) and not (r.year_field.match(f) and following.startswith("年"))
+        if r.form_figure.match(f)
+        and not (r.date_field.match(f) and following.startswith(r.date_units))
     )
     return figures >= r.form_min_figures
 
