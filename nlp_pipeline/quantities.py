@@ -48,6 +48,10 @@ class _Rules:
     multipliers: dict[str, int]
     award_cues: regex.Pattern[str]
     staff_cues: regex.Pattern[str]
+    attend_before: regex.Pattern[str]
+    attend_after: regex.Pattern[str]
+    issue_cues: regex.Pattern[str]
+    award_not: regex.Pattern[str]
     presenter_cues: regex.Pattern[str]
     attendee_modifiers: tuple[str, ...]
     participant_nouns: regex.Pattern[str]
@@ -137,6 +141,14 @@ def rules() -> _Rules:
         multipliers=multipliers,
         award_cues=alt(cues["award"], "kind_cues.award"),
         staff_cues=alt(cues["staff"], "kind_cues.staff"),
+        attend_before=patterns.compile_regex(
+            cues.get("attend_before", "(?!)"), name, "kind_cues.attend_before"
+        ),
+        attend_after=patterns.compile_regex(
+            cues.get("attend_after", "(?!)"), name, "kind_cues.attend_after"
+        ),
+        issue_cues=alt(cues.get("issues", []), "kind_cues.issues"),
+        award_not=alt(cues.get("award_not", []), "kind_cues.award_not"),
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
         participant_nouns=alt(cues.get("participant_nouns", []), "kind_cues.participant_nouns"),
@@ -349,10 +361,12 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     kind = r.unit_kind.get(unit, "count")
     left, right = clause_bounds(text, m.start(), m.end())
     clause = text[left:right]
-    if unit in r.award_units and r.award_cues.search(clause):
+    if unit in r.award_units and r.award_cues.search(r.award_not.sub(_blank, clause)):
         return "award"
     if unit in ("个", "项") and text[: m.start()].endswith(r.sessions_after):
         return "sessions"
+    if unit == "期" and r.issue_cues.search(text, left, m.start()):
+        return "count"  # issues of a bulletin or a board (编印《…简报》12期, 更换展板3期)
     if unit in r.person_units:
         # The figure's own item of a list (带队教师3名、学生30名): its neighbours' nouns
         # say nothing of it.
@@ -361,6 +375,11 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         item_right = right if item_right < 0 else item_right
         near_start = max(item_left, m.start() - 8)
         near = text[near_start : min(item_right, m.end() + 8)]
+        attends = r.attend_before.search(text, left, m.start()) or r.attend_after.match(
+            text, m.end(), right
+        )
+        if attends:
+            return "participants"  # 机关干部80余人参加培训, 培训基层干部200人
         if r.staff_cues.search(clause) and unit != "人次":
             return "count"
         presenters = list(r.presenter_cues.finditer(near))
@@ -377,6 +396,10 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
             return "participants"  # 志愿者服务群众3000人次: the 群众 are counted
         return "count"
     return kind
+
+
+def _blank(m: regex.Match[str]) -> str:
+    return " " * len(m.group())
 
 
 def award_level(text: str, start: int, end: int) -> str | None:
