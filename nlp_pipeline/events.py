@@ -208,8 +208,17 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
         if ordinal is not None and ordinal.end() == left:
             left = ordinal.start()  # keep a name's ordinal whole: 第38届“青少年科创大赛”
         phrase = text[left:end]
-        if phrase == m.group() and len(phrase) < r.min_bare_head:
-            continue
+        if (
+            phrase == m.group()
+            and len(phrase) < r.min_bare_head
+            and not any(e == left for s, e in blocked)
+            and not (
+                any(s == end for s, e in blocked)
+                and phrase not in r.action_heads
+                and r.head_type.get(phrase) != "recognition"
+            )
+        ):
+            continue  # a bare verb (培训农工), unless a figure counts it (6场讲座, 讲座3次)
         if len(phrase) < 2 or is_generic(phrase):
             continue
         candidates.append(EventMatch(left, end, phrase, event_type(phrase, m.group())))
