@@ -74,6 +74,8 @@ class _Rules:
     action_heads: tuple[str, ...]
     item_units: frozenset[str]
     refer_back: regex.Pattern[str]
+    refer_noun: regex.Pattern[str]
+    introduction: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
     object_min_chars: int
@@ -160,6 +162,8 @@ def rules() -> _Rules:
             patterns.compile_regex(t, name, "opening_topic") for t in data.get("opening_topic", [])
         ],
         refer_back=_regex(data, "refer_back", name),
+        refer_noun=_regex(data, "refer_noun", name),
+        introduction=_regex(data, "introduction", name),
         clause_subject=_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
         measure_prefixes=tuple(data.get("measure_prefixes", [])),
@@ -503,7 +507,24 @@ def opening_topic(text: str) -> TextMatch | None:
 def refers_back(text: str) -> bool:
     """True where a sentence names an activity only by a bare word that refers back to
     the one its paragraph named before (参加比赛, 本次活动, 活动期间)."""
-    return rules().refer_back.search(text) is not None
+    return rules().refer_back.search(text) is not None or refer_noun(text) is not None
+
+
+def introduces(text: str) -> bool:
+    """True where a sentence opens a list item and names what the item is about."""
+    return rules().introduction.match(text) is not None
+
+
+def ends_sentence(text: str, end: int) -> bool:
+    """True where only closing punctuation follows ``end`` in a sentence."""
+    return all(not ch.isalnum() for ch in text[end:])
+
+
+def refer_noun(text: str) -> str | None:
+    """The bare noun a sentence opens with to name what its paragraph named before
+    (工程共新建…: the 工程 just named; 培训以案例教学为主), or None."""
+    m = rules().refer_noun.match(text)
+    return m.group("noun") if m is not None else None
 
 
 def award_only_type() -> str:

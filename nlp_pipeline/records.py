@@ -28,35 +28,62 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
     """All activity records of a document, in reading order, with record ids."""
     records: list[ActivityRecord] = []
     previous: Sentence | None = None
+    previous_bare = False  # the previous sentence held no figure
     for sentence in segment(doc):
         same = previous is not None and previous.paragraph == sentence.paragraph
-        records.extend(sentence_records(doc, sentence, previous if same else None))
-        previous = sentence
+        found = sentence_records(doc, sentence, previous if same else None, same and previous_bare)
+        records.extend(found)
+        previous, previous_bare = sentence, not found
     for i, rec in enumerate(records):
         rec.record_id = f"{doc.doc_id}:{i:04d}"
     return records
 
 
 def sentence_records(
-    doc: Document, sentence: Sentence, previous: Sentence | None = None
+    doc: Document,
+    sentence: Sentence,
+    previous: Sentence | None = None,
+    previous_bare: bool = False,
 ) -> list[ActivityRecord]:
     """The records of one sentence. ``previous`` is the paragraph's sentence before it:
     where this one refers back (``举办…机器人大赛。共有300多名选手参加比赛``), the
-    activity named last there is the event of figures that name none here."""
+    activity named last there is the event of figures that name none here; so is the
+    activity that ``previous`` ends with where it holds no figure (``previous_bare``) and
+    so introduces what follows (``一是开展…技术培训。先后组建授课群5个…``)."""
     found = find_quantities(sentence.text)
     if not found:
         return []
     nlp_doc = annotate(sentence.text, doc.year, found)
     topic: Callable[[], Event | None] | None = None
-    if previous is not None and events.refers_back(sentence.text):
-        topic = cache(partial(_topic, doc, previous))  # tokenized only if a figure needs it
+    if previous is not None and previous_bare and not events.refers_back(sentence.text):
+        topic = cache(partial(_introduced, doc, previous))
+    elif previous is not None and events.refers_back(sentence.text):
+        noun = events.refer_noun(sentence.text)
+        topic = cache(partial(_topic, doc, previous, noun))  # tokenized only if a figure needs it
     return assemble(doc, sentence, nlp_doc, topic)
 
 
-def _topic(doc: Document, sentence: Sentence) -> Event | None:
-    """The last activity a sentence names (for the sentence after it)."""
-    found = [e for e in events.find_events(make_doc(sentence.text)) if e.type != "other"]
+def _topic(doc: Document, sentence: Sentence, noun: str | None = None) -> Event | None:
+    """The last activity a sentence names (for the sentence after it): the last whose
+    phrase ends in ``noun`` where the sentence after names it so (工程共…), else the
+    last of a type other than ``other``."""
+    named = events.find_events(make_doc(sentence.text))
+    found = [e for e in named if noun is not None and e.text.endswith(noun)]
+    found = found or [e for e in named if e.type != "other"]
     if not found:
+        return None
+    m = _mention(doc, sentence, found[-1].start, found[-1].end)
+    return Event(m.text, m.start, m.end, found[-1].type)
+
+
+def _introduced(doc: Document, sentence: Sentence) -> Event | None:
+    """The activity a list item's opening sentence, with no figure, ends with
+    (一是开展…技术培训。), or None."""
+    text = sentence.text.rstrip()
+    if not events.introduces(text):
+        return None
+    found = events.find_events(make_doc(text))
+    if not found or not events.ends_sentence(text, found[-1].end):
         return None
     m = _mention(doc, sentence, found[-1].start, found[-1].end)
     return Event(m.text, m.start, m.end, found[-1].type)
