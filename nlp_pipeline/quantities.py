@@ -434,6 +434,12 @@ def money_role(text: str, start: int, end: int) -> str:
     """Role of a money figure from the nearest cue word (see patterns/quantities.yaml)."""
     r = rules()
     left, right = clause_bounds(text, start, end)
+    if "《" in text:  # a cue inside a title (《关于下达…预算的通知》) says nothing of the figure
+        titles = [(s, e) for s, e in quoted_regions(text) if text[s] == "《"]
+        text = "".join(
+            " " * (e - s) if text[s] == "《" else text[s:e]
+            for s, e in _pieces(len(text), titles)
+        )
     cues = [c.group() for c in r.role_cues.finditer(text, left, start)]
     level = bool(cues) and r.role_of[cues[-1]] == "level"
     cues = [c for c in cues if r.role_of[c] != "level"]
@@ -448,6 +454,20 @@ def money_role(text: str, start: int, end: int) -> str:
         carried = [c for c in earlier if r.role_of[c] in r.carried_roles]
         cue = carried[-1] if carried else None
     return r.role_of[cue] if cue else "other"
+
+
+def _pieces(n: int, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``[0, n)`` cut at the ``regions`` (sorted, not overlapping), regions included."""
+    out: list[tuple[int, int]] = []
+    at = 0
+    for s, e in regions:
+        if s > at:
+            out.append((at, s))
+        out.append((s, e))
+        at = e
+    if at < n:
+        out.append((at, n))
+    return out
 
 
 def counted_object(text: str, nstart: int, end: int) -> str | None:
