@@ -102,11 +102,24 @@ def _described(
     """The figure a percentage at ``[start, end)`` describes (index), or None.
 
     The nearest figure before it in its clause, or in the clause just before (``基本支出
-    105.58万元，占34.30%``); else the first after it in its clause (``增长6.7%，达到…``
-    has none). ``strict`` (a percentage with no cue, or a pass rate) keeps only its own
-    clause."""
+    105.58万元，占34.30%``), or before clauses of rates only; else the first after it in
+    its clause (``增长6.7%，达到…`` has none). ``strict`` (a percentage with no cue, or a
+    pass rate) keeps only its own clause."""
     left, right = clause_bounds(text, start, end)
     prev_left = left if strict or left == 0 else clause_bounds(text, left - 1, left - 1)[0]
+    # A rate opening its clause (较上年增4.1%) reaches back over short clauses that state
+    # only rates of the same figure (…86.5万元，完成预算92.4%，较上年增4.1%); one with a
+    # subject of its own (居民消费价格上涨2%) describes that subject.
+    opens_clause = start - left <= 4
+    while (
+        not strict
+        and opens_clause
+        and prev_left > 0
+        and "%" in text[prev_left:left]
+        and left - prev_left <= 16
+        and not any(prev_left <= q.start and q.end <= start for q in figures)
+    ):
+        prev_left = clause_bounds(text, prev_left - 1, prev_left - 1)[0]
     before = [i for i, q in enumerate(figures) if prev_left <= q.start and q.end <= start]
     if before:
         return before[-1]
