@@ -10,7 +10,7 @@ a figure decides its kind and role. All rules come from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import regex
@@ -52,6 +52,7 @@ class _Rules:
     attend_after: regex.Pattern[str]
     issue_cues: regex.Pattern[str]
     award_not: regex.Pattern[str]
+    shared_unit_cue: regex.Pattern[str]
     presenter_cues: regex.Pattern[str]
     attendee_modifiers: tuple[str, ...]
     participant_nouns: regex.Pattern[str]
@@ -149,6 +150,7 @@ def rules() -> _Rules:
         ),
         issue_cues=alt(cues.get("issues", []), "kind_cues.issues"),
         award_not=alt(cues.get("award_not", []), "kind_cues.award_not"),
+        shared_unit_cue=alt(data.get("shared_unit_cues", []), "shared_unit_cues"),
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
         participant_nouns=alt(cues.get("participant_nouns", []), "kind_cues.participant_nouns"),
@@ -228,10 +230,56 @@ def find_quantities(text: str) -> list[QuantityMatch]:
             continue
         found.append(q)
         pos = m.end()
+    if "、" in text:
+        found.extend(_shared_unit(text, r, found))
     if "万" in text or "亿" in text:  # the only figures read without a unit
         found.extend(_implicit_people(text, r, quoted, found, excluded))
     found.sort(key=lambda x: x.start)
     return found
+
+
+_BARE_LIST = regex.compile(r"(?:(?<![\d.,])\d[\d,]*(?:\.\d+)?、)+$")
+_BARE_NUMBER = regex.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[QuantityMatch]:
+    """Bare numbers listed before a figure share its unit (收、支总计分别为3120.50、
+    3098.27万元; 分别举办3、5场): money always, other kinds after 分别 or 各."""
+    out: list[QuantityMatch] = []
+    for q in found:
+        if not q.text[:1].isdigit():
+            continue
+        run = _BARE_LIST.search(text, 0, q.start)
+        if run is None:
+            continue
+        if text[max(0, run.start() - 1) : run.start()] == "第":
+            continue  # ordinals (第1、2期)
+        if q.kind != "money" and not r.shared_unit_cue.search(
+            text, max(0, run.start() - 8), run.start()
+        ):
+            continue
+        own = _BARE_NUMBER.match(q.text)
+        own_value = numbers.parse_number(own.group()) if own else None
+        if not own_value:
+            continue
+        factor = q.value / own_value
+        for n in _BARE_NUMBER.finditer(text, run.start(), run.end()):
+            value = numbers.parse_number(n.group())
+            if value is None:
+                continue
+            role = money_role(text, n.start(), n.end()) if q.kind == "money" else None
+            out.append(
+                replace(
+                    q,
+                    start=n.start(),
+                    end=n.end(),
+                    text=n.group(),
+                    value=round(value * factor, 6),
+                    qualifier="exact",
+                    role=role,
+                )
+            )
+    return out
 
 
 def _implicit_people(
@@ -437,8 +485,7 @@ def money_role(text: str, start: int, end: int) -> str:
     if "《" in text:  # a cue inside a title (《关于下达…预算的通知》) says nothing of the figure
         titles = [(s, e) for s, e in quoted_regions(text) if text[s] == "《"]
         text = "".join(
-            " " * (e - s) if text[s] == "《" else text[s:e]
-            for s, e in _pieces(len(text), titles)
+            " " * (e - s) if text[s] == "《" else text[s:e] for s, e in _pieces(len(text), titles)
         )
     cues = [c.group() for c in r.role_cues.finditer(text, left, start)]
     level = bool(cues) and r.role_of[cues[-1]] == "level"
