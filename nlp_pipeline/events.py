@@ -76,6 +76,7 @@ class _Rules:
     refer_back: regex.Pattern[str]
     refer_noun: regex.Pattern[str]
     introduction: regex.Pattern[str]
+    continuing_ends: tuple[str, ...]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
     object_min_chars: int
@@ -164,6 +165,7 @@ def rules() -> _Rules:
         refer_back=_regex(data, "refer_back", name),
         refer_noun=_regex(data, "refer_noun", name),
         introduction=_regex(data, "introduction", name),
+        continuing_ends=tuple(data.get("continuing_ends", [])),
         clause_subject=_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
         measure_prefixes=tuple(data.get("measure_prefixes", [])),
@@ -508,6 +510,11 @@ def refers_back(text: str) -> bool:
     """True where a sentence names an activity only by a bare word that refers back to
     the one its paragraph named before (参加比赛, 本次活动, 活动期间)."""
     return rules().refer_back.search(text) is not None or refer_noun(text) is not None
+
+
+def continuing_ends() -> tuple[str, ...]:
+    """Marks ending a sentence piece that the next piece goes on from (；)."""
+    return tuple(rules().continuing_ends)
 
 
 def introduces(text: str) -> bool:

@@ -55,12 +55,29 @@ def sentence_records(
         return []
     nlp_doc = annotate(sentence.text, doc.year, found)
     topic: Callable[[], Event | None] | None = None
+    topic_kinds = _CARRIED_KINDS
     if previous is not None and previous_bare and not events.refers_back(sentence.text):
         topic = cache(partial(_introduced, doc, previous))
     elif previous is not None and events.refers_back(sentence.text):
         noun = events.refer_noun(sentence.text)
         topic = cache(partial(_topic, doc, previous, noun))  # tokenized only if a figure needs it
-    return assemble(doc, sentence, nlp_doc, topic)
+    elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
+        # A list of prizes goes on after a semicolon: its earlier part's competition.
+        topic, topic_kinds = cache(partial(_competition, doc, previous)), frozenset({"award"})
+    return assemble(doc, sentence, nlp_doc, topic, topic_kinds)
+
+
+# The kinds of figure an earlier sentence's activity is carried to (money is a line's).
+_CARRIED_KINDS = frozenset({"sessions", "participants", "award", "count"})
+
+
+def _competition(doc: Document, sentence: Sentence) -> Event | None:
+    """The last competition a sentence piece names, for the prizes of the piece after it."""
+    found = [e for e in events.find_events(make_doc(sentence.text)) if e.type == "competition"]
+    if not found:
+        return None
+    m = _mention(doc, sentence, found[-1].start, found[-1].end)
+    return Event(m.text, m.start, m.end, found[-1].type)
 
 
 def _topic(doc: Document, sentence: Sentence, noun: str | None = None) -> Event | None:
@@ -98,6 +115,7 @@ def assemble(
     sentence: Sentence,
     nlp_doc: Doc,
     topic: Callable[[], Event | None] | None = None,
+    topic_kinds: frozenset[str] = _CARRIED_KINDS,
 ) -> list[ActivityRecord]:
     """Group the sentence's figures by the event each belongs to."""
     figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
@@ -133,7 +151,7 @@ def assemble(
             # A title with no event word names a budget line: it takes money only.
             key = "title"
             event_of[key] = title
-        elif topic is not None and q.kind != "money" and (carried := topic()) is not None:
+        elif topic is not None and q.kind in topic_kinds and (carried := topic()) is not None:
             key = "topic"
             event_of[key] = carried
         elif (action := _fallback_event(sentence.text, q)) is not None or (
