@@ -77,6 +77,8 @@ class _Rules:
     refer_noun: regex.Pattern[str]
     introduction: regex.Pattern[str]
     continuing_ends: tuple[str, ...]
+    prize_verbs: tuple[str, ...]
+    entered_verbs: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
     object_min_chars: int
@@ -166,6 +168,8 @@ def rules() -> _Rules:
         refer_noun=_regex(data, "refer_noun", name),
         introduction=_regex(data, "introduction", name),
         continuing_ends=tuple(data.get("continuing_ends", [])),
+        prize_verbs=tuple(data.get("prize_verbs", [])),
+        entered_verbs=patterns.compile_words(data.get("entered_verbs", []), name, "entered_verbs"),
         clause_subject=_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
         measure_prefixes=tuple(data.get("measure_prefixes", [])),
@@ -510,6 +514,24 @@ def refers_back(text: str) -> bool:
     """True where a sentence names an activity only by a bare word that refers back to
     the one its paragraph named before (参加比赛, 本次活动, 活动期间)."""
     return rules().refer_back.search(text) is not None or refer_noun(text) is not None
+
+
+def entered_contest(
+    text: str, left: int, prize: EventMatch, candidates: list[EventMatch]
+) -> EventMatch | None:
+    """The competition an earlier clause says was entered (参加…大赛), where the event
+    before an award figure in its own clause only names the prize (获…选拔赛三等奖): the
+    phrase comes right after a prize verb. None otherwise."""
+    r = rules()
+    if not text[left : prize.start].endswith(r.prize_verbs):
+        return None
+    for e in reversed(candidates):
+        if e.end > left or e.type != "competition":
+            continue
+        clause_left = text.rfind("，", 0, e.start) + 1
+        if r.entered_verbs.search(text, clause_left, e.start):
+            return e
+    return None
 
 
 def continuing_ends() -> tuple[str, ...]:

@@ -352,6 +352,10 @@ def attach(
         for e in after_same:
             if e.start <= q.end + 1 and text[q.end : e.start] in ("", "的"):
                 return e
+    if q.kind == "award" and before_same:
+        contest = events.entered_contest(text, left, before_same[-1], cands)
+        if contest is not None:
+            return contest  # 参加…大赛，获华东赛区选拔赛三等奖2人次: the contest entered
     if before_same:
         return before_same[-1]
     if q.kind == "award" and after_same:
