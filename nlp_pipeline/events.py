@@ -78,6 +78,7 @@ class _Rules:
     introduction: regex.Pattern[str]
     continuing_ends: tuple[str, ...]
     prize_verbs: tuple[str, ...]
+    fund_filler: regex.Pattern[str]
     entered_verbs: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
@@ -169,6 +170,7 @@ def rules() -> _Rules:
         introduction=_regex(data, "introduction", name),
         continuing_ends=tuple(data.get("continuing_ends", [])),
         prize_verbs=tuple(data.get("prize_verbs", [])),
+        fund_filler=_regex(data, "fund_filler", name),
         entered_verbs=patterns.compile_words(data.get("entered_verbs", []), name, "entered_verbs"),
         clause_subject=_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
@@ -291,11 +293,14 @@ def _extend_left(
 
 
 def _trim_left(text: str, left: int, end: int) -> int:
-    """Drop punctuation a phrase cannot start with (、 ” ） or an unmatched （)."""
+    """Drop punctuation a phrase cannot start with (、 ” ） or an unmatched （), and the
+    年 of a year written before it."""
     while left < end:
         ch = text[left]
         if ch in "、”’）)—-·" or (ch in "（(" and not any(c in "）)" for c in text[left:end])):
             left += 1
+        elif ch == "年" and left > 0 and text[left - 1].isdigit():
+            left += 2 if text[left + 1 : left + 2] == "度" else 1  # 2024年省级…资金: no year
         else:
             break
     return left
@@ -532,6 +537,14 @@ def entered_contest(
         if r.entered_verbs.search(text, clause_left, e.start):
             return e
     return None
+
+
+def names_funds_only(before: str) -> bool:
+    """True where a clause names nothing before its money but generic funds (补助资金,
+    共计, 金额为)."""
+    r = rules()
+    words = r.fund_filler.sub("", before.strip(" ，、"))
+    return not words or is_generic(words)
 
 
 def continuing_ends() -> tuple[str, ...]:

@@ -430,13 +430,15 @@ def _carried(
     """The event an earlier figure of the sentence took by ``_fallback_event``, for a
     figure other than a count that takes none itself: one of the same clause (…参保人数
     增加1.4亿、覆盖10.5亿人), or for people, of any earlier clause (…改造棚户区住房4200多万套，
-    上亿人出棚进楼)."""
+    上亿人出棚进楼), or for money whose clause names only funds (…，补助资金9.6万元)."""
     if not fallbacks or q.kind == "count":  # each item of a list counts its own thing
         return None
     left, right = clause_bounds(text, q.start, q.end)
     same = [a for p, a in fallbacks if left <= p.start and p.end <= right]
     if same:
         return same[-1]
+    if q.kind == "money" and events.names_funds_only(text[left : q.start]):
+        return fallbacks[-1][1]  # …发放冬季取暖补助，补助资金9.6万元: the subsidy's money
     return fallbacks[-1][1] if q.kind == "participants" else None
 
 
