@@ -21,8 +21,10 @@ CLAUSE_BREAKS = "，。；：！？,;:!?"
 _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"'}
 _MAX_QUOTED = 40
 _OPENING = regex.compile("|".join(regex.escape(k) for k in _QUOTE_PAIRS))
-_OBJECT_STOPS = regex.compile(r"[，。；：、（()“”\"《》,;:]")
-_OBJECT_END = regex.compile(r"[，。；：（()“”\"《》,;:]")
+_OBJECT_STOPS = regex.compile(r"[，。；：、（()“”\"《》,;:\d]")
+_OBJECT_END = regex.compile(r"[，。；：（()“”\"《》,;:\d]")
+# Qualifier and linking words a noun before its number ends with (环保手册超过…, 岗位近…).
+_OBJECT_TAIL = regex.compile(r"(?:超过|突破|达到|达|近|约|共计|共有|共|累计|合计|总计|逾|超|为|有)+$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class _Rules:
     issue_cues: regex.Pattern[str]
     award_not: regex.Pattern[str]
     shared_unit_cue: regex.Pattern[str]
+    head_count: regex.Pattern[str]
     presenter_cues: regex.Pattern[str]
     attendee_modifiers: tuple[str, ...]
     participant_nouns: regex.Pattern[str]
@@ -151,6 +154,7 @@ def rules() -> _Rules:
         issue_cues=alt(cues.get("issues", []), "kind_cues.issues"),
         award_not=alt(cues.get("award_not", []), "kind_cues.award_not"),
         shared_unit_cue=alt(data.get("shared_unit_cues", []), "shared_unit_cues"),
+        head_count=patterns.compile_regex(data.get("head_count", "(?!)"), name, "head_count"),
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
         participant_nouns=alt(cues.get("participant_nouns", []), "kind_cues.participant_nouns"),
@@ -232,10 +236,36 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         pos = m.end()
     if "、" in text:
         found.extend(_shared_unit(text, r, found))
+    if "人数" in text:
+        found.extend(_head_counts(text, r, found, quoted))
     if "万" in text or "亿" in text:  # the only figures read without a unit
         found.extend(_implicit_people(text, r, quoted, found, excluded))
     found.sort(key=lambda x: x.start)
     return found
+
+
+def _head_counts(
+    text: str, r: _Rules, taken: list[QuantityMatch], quoted: list[tuple[int, int]]
+) -> list[QuantityMatch]:
+    """A bare number after a head count's noun is that many people, at any size
+    (参与人数超过3000，): the noun says what is counted."""
+    out: list[QuantityMatch] = []
+    for m in r.head_count.finditer(text):
+        start, end = m.span("figure")
+        if _inside(start, quoted) or any(t.start < end and start < t.end for t in taken):
+            continue
+        value = numbers.parse_number(m.group("num"))
+        if value is None:
+            continue
+        pre, figure = m.group("pre"), m.group("figure")
+        if figure.endswith(("余", "多")):
+            qualifier = numbers.qualifier_for(figure[-1], "suffix") or "exact"
+        else:
+            qualifier = (numbers.qualifier_for(pre, "prefix") or "exact") if pre else "exact"
+        out.append(
+            QuantityMatch(start, end, text[start:end], "participants", value, "人", qualifier)
+        )
+    return out
 
 
 _BARE_LIST = regex.compile(r"(?:(?<![\d.,])\d[\d,]*(?:\.\d+)?、)+$")
@@ -539,5 +569,5 @@ def counted_object(text: str, nstart: int, end: int) -> str | None:
     verbs = list(r.object_verbs.finditer(before))
     if verbs:
         before = before[verbs[-1].end() :]
-    before = before.strip()
+    before = _OBJECT_TAIL.sub("", before.strip())
     return before or None
