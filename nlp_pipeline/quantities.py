@@ -24,7 +24,9 @@ _OPENING = regex.compile("|".join(regex.escape(k) for k in _QUOTE_PAIRS))
 _OBJECT_STOPS = regex.compile(r"[，。；：、（()“”\"《》,;:\d]")
 _OBJECT_END = regex.compile(r"[，。；：（()“”\"《》,;:\d]")
 # Qualifier and linking words a noun before its number ends with (环保手册超过…, 岗位近…).
-_OBJECT_TAIL = regex.compile(r"(?:超过|突破|达到|达|近|约|共计|共有|共|累计|合计|总计|逾|超|为|有)+$")
+_OBJECT_TAIL = regex.compile(
+    r"(?:超过|突破|达到|达|近|约|共计|共有|共|累计|合计|总计|逾|超|为|有)+$"
+)
 
 
 @dataclass(frozen=True)
