@@ -366,7 +366,9 @@ def clause_action(
     benefit = _beneficiaries(text, left, right, start, end, r)
     if benefit is not None:
         return benefit
-    stop = next((i for i in range(end, right) if text[i] == "、" or text[i].isdigit()), right)
+    stop = next(
+        (i for i in range(end, right) if text[i] in "、（(" or text[i].isdigit()), right
+    )  # a list item ends at 、, the next figure or an aside
     left = max(left, text.rfind("、", left, start) + 1)  # the figure's own list item
     before = r.action_verbs.search(text, left, start)
     if before is not None and start - before.start() >= r.action_min_chars:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from functools import cache, lru_cache, partial
 
+import regex
 from spacy.tokens import Doc
 
 from . import budget, events, rates
@@ -344,6 +345,15 @@ def attach(
     (``联合…等17个部门，举办…活动``), the nearest after it in the sentence.
     """
     cands = list(candidates)
+    if "（" in text or "(" in text:
+        # An activity named inside an aside (接待22批次（其中外事接待1批次），230人次) is no
+        # event of the figures outside it.
+        asides = _asides(text)
+        cands = [
+            e
+            for e in cands
+            if not any(s <= e.start and e.end <= t and not s <= q.start < t for s, t in asides)
+        ]
     left, right = clause_bounds(text, q.start, q.end)
     same = [e for e in cands if e.start >= left and e.end <= right]
     before_same = [e for e in same if e.end <= q.start]
@@ -377,6 +387,14 @@ def attach(
         if after:
             return after[0]
     return None
+
+
+_ASIDE = regex.compile(r"[（(][^（()）]*[）)]")
+
+
+def _asides(text: str) -> list[tuple[int, int]]:
+    """Bracketed asides of a sentence, brackets included."""
+    return [m.span() for m in _ASIDE.finditer(text)]
 
 
 def _counted_objects(
