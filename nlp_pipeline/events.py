@@ -18,7 +18,7 @@ import regex
 from spacy.tokens import Doc
 
 from . import patterns, prefilter
-from .quantities import CLAUSE_BREAKS, quoted_regions
+from .quantities import CLAUSE_BREAKS, has_role_cue, quoted_regions
 
 _ORDINAL = regex.compile(r"第[\d一二三四五六七八九十百]{1,4}$")
 
@@ -79,6 +79,7 @@ class _Rules:
     continuing_ends: tuple[str, ...]
     prize_verbs: tuple[str, ...]
     fund_filler: regex.Pattern[str]
+    item_name: regex.Pattern[str]
     entered_verbs: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
@@ -171,6 +172,7 @@ def rules() -> _Rules:
         continuing_ends=tuple(data.get("continuing_ends", [])),
         prize_verbs=tuple(data.get("prize_verbs", [])),
         fund_filler=_regex(data, "fund_filler", name),
+        item_name=_regex(data, "item_name", name),
         entered_verbs=patterns.compile_words(data.get("entered_verbs", []), name, "entered_verbs"),
         clause_subject=_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
@@ -547,6 +549,35 @@ def names_funds_only(before: str) -> bool:
     r = rules()
     words = r.fund_filler.sub("", before.strip(" ，、"))
     return not words or is_generic(words)
+
+
+_AMOUNT_END = regex.compile(r"\d\s*(?:万亿|亿|万|千)?\s*元\s*[，,；;]\s*$")
+
+
+def ends_in_amount(text: str, left: int) -> bool:
+    """True where the clause before ``left`` ends in an amount of money (…620万元，)."""
+    return _AMOUNT_END.search(text, max(0, left - 24), left) is not None
+
+
+def item_name(text: str, left: int, start: int) -> TextMatch | None:
+    """The name a list item gives its money where the clause is that name and the amount
+    alone (其中：河道清淤工程620万元，水土保持综合治理300万元): the name, or None where the
+    clause says more (a verb, a role or a change: 比上年增加…) or names nothing specific."""
+    r = rules()
+    m = r.item_name.match(text, left, start)
+    if m is None:
+        return None
+    s, e = m.span("event")
+    phrase = text[s:e]
+    if (
+        is_generic(phrase)
+        or has_role_cue(phrase)
+        or any(phrase.startswith(w) for w in r.stops if len(w) > 1)
+        or r.action_verbs.search(phrase)
+        or any(w in phrase for w in r.subject_not_holding)
+    ):
+        return None
+    return TextMatch(s, e, phrase)
 
 
 def continuing_ends() -> tuple[str, ...]:

@@ -251,7 +251,9 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     is; else that policy, for figures other than counts; else, other than for money and
     counts, the topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
-    found = events.clause_subject(text, left, q.start, q.text, q.kind)
+    found = events.clause_subject(text, left, q.start, q.text, q.kind) or _list_item(
+        text, q, left
+    )
     if found is not None:
         return found
     action = events.clause_action(text, left, right, q.start, q.end, q.kind)
@@ -262,6 +264,14 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     if found is None and q.kind not in ("money", "count"):
         found = events.opening_topic(text)
     return found
+
+
+def _list_item(text: str, q: QuantityMatch, left: int) -> events.TextMatch | None:
+    """The name of a money figure's list item, where its clause is a name and the amount
+    and the clause before it ends in an amount (…620万元，水土保持综合治理300万元)."""
+    if q.kind != "money" or left < 2 or not events.ends_in_amount(text, left):
+        return None
+    return events.item_name(text, left, q.start)
 
 
 def _line_event(m: budget.LineMatch) -> events.EventMatch:
@@ -377,6 +387,7 @@ def attach(
         and (
             events.acts_before(text, left, q.start, q.end, right)
             or events.clause_subject(text, left, q.start, q.text, q.kind) is not None
+            or _list_item(text, q, left) is not None
         )
     ):
         return before[-1]
