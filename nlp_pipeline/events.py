@@ -303,9 +303,16 @@ def _trim_left(text: str, left: int, end: int) -> int:
             left += 1
         elif ch == "年" and left > 0 and text[left - 1].isdigit():
             left += 2 if text[left + 1 : left + 2] == "度" else 1  # 2024年省级…资金: no year
+        elif (marker := _LIST_MARKER.match(text, left, end)) is not None:
+            left = marker.end()  # （三）、科普活动: the list marker is no part of the name
         else:
             break
     return left
+
+
+_LIST_MARKER = regex.compile(
+    r"[（(][一二三四五六七八九十\d]{1,3}[）)][、.，]?|[一二三四五六七八九十]{1,3}、"
+)
 
 
 def _outermost(cands: list[EventMatch]) -> list[EventMatch]:

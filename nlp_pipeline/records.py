@@ -382,6 +382,10 @@ def attach(
         return after_same[0]
     allowed = set(active)
     before = [e for e in cands if e.end <= q.start and e in allowed]
+    if before and after_same:
+        title_end = clause_bounds(text, before[-1].start, before[-1].end)[1]
+        if text[title_end : title_end + 1] in ("：", ":"):
+            return after_same[0]  # （三）科普活动开展：12所学校开展…实践活动: the title yields
     if before and not (
         before[-1] in busy
         and (
