@@ -211,12 +211,22 @@ def _inside(pos: int, regions: list[tuple[int, int]]) -> bool:
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause holding ``[start, end)``: between the nearest clause breaks."""
     left = start
-    while left > 0 and text[left - 1] not in CLAUSE_BREAKS:
+    while left > 0 and not _breaks(text, left - 1):
         left -= 1
     right = end
-    while right < len(text) and text[right] not in CLAUSE_BREAKS:
+    while right < len(text) and not _breaks(text, right):
         right += 1
     return left, right
+
+
+def _breaks(text: str, i: int) -> bool:
+    """True where ``text[i]`` breaks a clause: not a comma grouping digits (418,288.92)."""
+    ch = text[i]
+    if ch not in CLAUSE_BREAKS:
+        return False
+    return not (
+        ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+    )
 
 
 def find_quantities(text: str) -> list[QuantityMatch]:
