@@ -80,6 +80,9 @@ class _Rules:
     prize_verbs: tuple[str, ...]
     fund_filler: regex.Pattern[str]
     item_name: regex.Pattern[str]
+    pointer: regex.Pattern[str]
+    scope_prefix: regex.Pattern[str]
+    subject_not_starting: tuple[str, ...]
     entered_verbs: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
@@ -173,6 +176,13 @@ def rules() -> _Rules:
         prize_verbs=tuple(data.get("prize_verbs", [])),
         fund_filler=_regex(data, "fund_filler", name),
         item_name=_regex(data, "item_name", name),
+        pointer=_regex(data, "pointer", name),
+        scope_prefix=patterns.compile_regex(
+            "^(?:" + patterns.alternation(list(data.get("generic_prefixes", []))) + "|[、和及与])+",
+            name,
+            "generic_prefixes",
+        ),
+        subject_not_starting=tuple(data.get("subject_not_starting", [])),
         entered_verbs=patterns.compile_words(data.get("entered_verbs", []), name, "entered_verbs"),
         clause_subject=_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
@@ -253,12 +263,13 @@ def has_stop(doc: Doc) -> bool:
 
 
 def is_generic(phrase: str) -> bool:
-    """True for phrases that name no activity (totals, bare heads, 上级科普经费)."""
+    """True for phrases that name no activity (totals, bare heads, 上级科普经费, 中央、省级
+    项目资金, pointers such as 此次活动)."""
     r = rules()
-    for prefix in r.generic_prefixes:
-        if phrase.startswith(prefix) and phrase[len(prefix) :] in r.generic:
-            return True
-    return phrase in r.generic
+    if r.pointer.match(phrase):
+        return True
+    rest = r.scope_prefix.sub("", phrase)
+    return phrase in r.generic or (rest != phrase and rest in r.generic)
 
 
 def _extend_left(
@@ -474,6 +485,7 @@ def clause_subject(
         or is_generic(phrase)
         or r.action_verbs.match(phrase)
         or any(phrase.startswith(w) for w in r.stops if len(w) > 1)
+        or phrase.startswith(r.subject_not_starting)
     ):
         return None
     s = left + m.start("event") + (len(m.group("event")) - len(m.group("event").lstrip()))

@@ -54,6 +54,7 @@ class _Rules:
     staff_cues: regex.Pattern[str]
     attend_before: regex.Pattern[str]
     attend_after: regex.Pattern[str]
+    trained_after: regex.Pattern[str]
     issue_cues: regex.Pattern[str]
     award_not: regex.Pattern[str]
     shared_unit_cue: regex.Pattern[str]
@@ -152,6 +153,9 @@ def rules() -> _Rules:
         ),
         attend_after=patterns.compile_regex(
             cues.get("attend_after", "(?!)"), name, "kind_cues.attend_after"
+        ),
+        trained_after=patterns.compile_regex(
+            cues.get("trained_after", "(?!)"), name, "kind_cues.trained_after"
         ),
         issue_cues=alt(cues.get("issues", []), "kind_cues.issues"),
         award_not=alt(cues.get("award_not", []), "kind_cues.award_not"),
@@ -453,6 +457,13 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     clause = text[left:right]
     if unit in r.award_units and r.award_cues.search(r.award_not.sub(_blank, clause)):
         return "award"
+    if (
+        unit in r.award_units
+        and left > 0
+        and r.levels.match(text, left) is not None
+        and r.award_cues.search(r.award_not.sub(_blank, text[:left]))
+    ):
+        return "award"  # …评选出一星级农家乐22家，二星级30家: the prizes go on
     if unit in ("个", "项") and text[: m.start()].endswith(r.sessions_after):
         return "sessions"
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
@@ -468,13 +479,13 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         attends = r.attend_before.search(text, left, m.start()) or r.attend_after.match(
             text, m.end(), right
         )
-        if attends:
-            return "participants"  # 机关干部80余人参加培训, 培训基层干部200人
-        if r.staff_cues.search(clause) and unit != "人次":
+        if r.staff_cues.search(clause) and unit != "人次" and not attends:
             return "count"
         presenters = list(r.presenter_cues.finditer(near))
         if not presenters:
-            return "participants"
+            return "participants"  # 机关干部80余人参加培训, 培训基层干部200人
+        if r.trained_after.match(text, m.end(), right):
+            return "participants"  # 教师60余人参加培训: taught, not teaching
         word = presenters[-1]
         if text[: near_start + word.start()].endswith(r.attendee_modifiers):
             return "participants"  # 参会专家学者300余人: experts who attend
