@@ -87,6 +87,10 @@ _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,8})?"
 # A number doubled by a PDF's overlapping text layer (36.9436.94 万元): two identical
 # halves, each a number with decimals, so that the whole is no number. Anything less
 # certain (36.9436.9, or 1010, which may be a thousand and ten) gives no such figure.
+# Digits with Chinese units inside (2万6千, 1亿2000万): each part times its unit.
+_MIXED = r"\d{1,4}(?:亿\d{1,4}万|万\d{1,4}千|万\d{1,3}百|千\d{1,3}百)"
+_MIXED_PART = regex.compile(r"(\d+)([亿万千百])")
+_MIXED_UNIT = {"亿": 100000000, "万": 10000, "千": 1000, "百": 100}
 _DOUBLED = r"(?P<half>(?:\d{1,3}(?:,\d{3})+|\d{1,15})\.\d{1,8})(?P=half)"
 
 
@@ -104,7 +108,7 @@ def rules() -> _Rules:
     suffix = patterns.alternation(list(nr.suffix))
     figure = (
         rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
-        rf"(?<![\dA-Za-z.\-])(?P<num>{_DOUBLED}|{_NUMBER}|(?<![{chinese}])[{chinese}]{{1,12}})"
+        rf"(?<![\dA-Za-z.\-])(?P<num>{_MIXED}|{_DOUBLED}|{_NUMBER}|(?<![{chinese}])[{chinese}]{{1,12}})"
         r"(?![\d])"
         rf"(?P<suf1>{suffix})?"
         rf"(?P<mult>{patterns.alternation(list(multipliers))})?"
@@ -390,7 +394,12 @@ def _build(
         return None
     if not _plausible_chinese(num, m, r, before):
         return None
-    value = numbers.parse_number(m.group("half") or num)
+    if regex.fullmatch(_MIXED, num):
+        value: float | None = sum(
+            int(n) * _MIXED_UNIT[u] for n, u in _MIXED_PART.findall(num)
+        )
+    else:
+        value = numbers.parse_number(m.group("half") or num)
     if value is None:
         return None
     for group in ("mult", "mult2"):

@@ -368,6 +368,15 @@ def attach(
     same = [e for e in cands if e.start >= left and e.end <= right]
     before_same = [e for e in same if e.end <= q.start]
     after_same = [e for e in same if e.start >= q.end]
+    # Items of a list (发放手册2000份、健康义诊300人次、推送短视频5条): an activity of
+    # another item is none of this figure's, where this item states its own action or
+    # the activity opens the next item (unless it sums the list up: …等活动).
+    item_left = text.rfind("、", left, q.start) + 1
+    if item_left > left and events.acts_before(text, item_left, q.start, q.end, right):
+        before_same = [e for e in before_same if e.start >= item_left]
+    after_same = [
+        e for e in after_same if "、" not in text[q.end : e.start] or "等" in text[q.end : e.start]
+    ]
     if q.kind in ("sessions", "participants"):
         for e in after_same:
             if e.start <= q.end + 1 and text[q.end : e.start] in ("", "的"):
