@@ -42,6 +42,8 @@ class _Rules:
     drop_prefix: regex.Pattern[str]
     compound_forms: frozenset[str]
     allowed_before: str
+    opening_forms: frozenset[str]
+    opening: regex.Pattern[str]
 
 
 @cache
@@ -71,6 +73,8 @@ def rules() -> _Rules:
         ),
         compound_forms=frozenset(str(f) for f in data.get("compound_forms", [])),
         allowed_before=str(data.get("allowed_before", "")),
+        opening_forms=frozenset(str(f) for f in data.get("opening_forms", [])),
+        opening=patterns.compile_regex(data.get("opening", "(?!)"), name, "opening"),
     )
 
 
@@ -99,6 +103,8 @@ def find_lines(text: str) -> tuple[LineMatch, ...]:
         before = matched[m.start() - 1 : m.start()]
         if m.group() in r.compound_forms and _is_han(before) and before not in r.allowed_before:
             continue  # the tail of a longer name: 科普经费项目支出
+        if m.group() in r.opening_forms and not _opens(matched, m.start(), r):
+            continue  # 科普经费，预算支出8万元: a role of the item named before, no line
         canonical, kind = r.line_of[m.group()]
         found.append(
             LineMatch(
@@ -114,6 +120,19 @@ def line_role(line: str) -> str:
     """The role of a money figure of ``line`` whose clause names none: the line's kind
     (income, spent, other); a line of the classification is spending."""
     return rules().kind_of.get(line, "spent")
+
+
+def _opens(text: str, start: int, r: _Rules) -> bool:
+    """True where a form at ``start`` opens its clause (after at most a year and a
+    unit's name) and the clause before it, if any, states a figure: it is then the
+    line, not the role of an item the clause before named."""
+    left = max(text.rfind(ch, 0, start) for ch in "，。；：,;:") + 1
+    if not r.opening.fullmatch(text, left, start):
+        return False
+    if left == 0:
+        return True
+    before = max(text.rfind(ch, 0, left - 1) for ch in "，。；：,;:") + 1
+    return any(ch.isdigit() for ch in text[before : left - 1])
 
 
 def _is_han(ch: str) -> bool:
