@@ -18,7 +18,7 @@ import regex
 from spacy.tokens import Doc
 
 from . import patterns, prefilter
-from .quantities import CLAUSE_BREAKS, has_role_cue, quoted_regions
+from .quantities import CLAUSE_BREAKS, quoted_regions
 
 _ORDINAL = regex.compile(r"第[\d一二三四五六七八九十百]{1,4}$")
 
@@ -80,6 +80,7 @@ class _Rules:
     prize_verbs: tuple[str, ...]
     fund_filler: regex.Pattern[str]
     item_name: regex.Pattern[str]
+    item_not: regex.Pattern[str]
     pointer: regex.Pattern[str]
     scope_prefix: regex.Pattern[str]
     subject_not_starting: tuple[str, ...]
@@ -176,6 +177,7 @@ def rules() -> _Rules:
         prize_verbs=tuple(data.get("prize_verbs", [])),
         fund_filler=_regex(data, "fund_filler", name),
         item_name=_regex(data, "item_name", name),
+        item_not=patterns.compile_words(data.get("item_not", []), name, "item_not"),
         pointer=_regex(data, "pointer", name),
         scope_prefix=patterns.compile_regex(
             "^(?:" + patterns.alternation(list(data.get("generic_prefixes", []))) + "|[、和及与])+",
@@ -570,7 +572,15 @@ def names_funds_only(before: str) -> bool:
     return not words or is_generic(words)
 
 
-_AMOUNT_END = regex.compile(r"\d\s*(?:万亿|亿|万|千)?\s*元\s*[，,；;]\s*$")
+_AMOUNT_END = regex.compile(r"\d\s*(?:万亿|亿|万|千)?\s*元\s*[，,；;、]\s*$")
+_LIST_OPENING = regex.compile(
+    r"(?:其中|具体为|具体是|包括|分别为|主要为|主要是|主要包括)\s*[：:]\s*$"
+)
+
+
+def opens_list(text: str, left: int) -> bool:
+    """True where the text before ``left`` opens a list of amounts (其中：, 具体为：)."""
+    return _LIST_OPENING.search(text, max(0, left - 8), left) is not None
 
 
 def ends_in_amount(text: str, left: int) -> bool:
@@ -590,10 +600,10 @@ def item_name(text: str, left: int, start: int) -> TextMatch | None:
     phrase = text[s:e]
     if (
         is_generic(phrase)
-        or has_role_cue(phrase)
+        or r.item_not.search(phrase)
+        or phrase.startswith(r.subject_not_starting)
         or any(phrase.startswith(w) for w in r.stops if len(w) > 1)
         or r.action_verbs.search(phrase)
-        or any(w in phrase for w in r.subject_not_holding)
     ):
         return None
     return TextMatch(s, e, phrase)

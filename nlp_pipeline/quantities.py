@@ -565,11 +565,6 @@ def money_role(text: str, start: int, end: int) -> str:
     return r.role_of[cue] if cue else "other"
 
 
-def has_role_cue(text: str) -> bool:
-    """True where ``text`` holds a money role cue (支出, 预算, 增加 …)."""
-    return rules().role_cues.search(text) is not None
-
-
 def _pieces(n: int, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """``[0, n)`` cut at the ``regions`` (sorted, not overlapping), regions included."""
     out: list[tuple[int, int]] = []

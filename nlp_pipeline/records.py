@@ -267,9 +267,17 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
 
 
 def _list_item(text: str, q: QuantityMatch, left: int) -> events.TextMatch | None:
-    """The name of a money figure's list item, where its clause is a name and the amount
-    and the clause before it ends in an amount (…620万元，水土保持综合治理300万元)."""
-    if q.kind != "money" or left < 2 or not events.ends_in_amount(text, left):
+    """The name of a money figure's list item, where its clause (or 、-item) is a name and
+    the amount, and the one before it ends in an amount (…620万元，水土保持综合治理300万元)
+    or opens the list (具体为：…)."""
+    if q.kind != "money":
+        return None
+    item_left = text.rfind("、", left, q.start) + 1
+    if item_left > left:
+        left = item_left  # 具体为：医疗补助收入5.50万元、公务员医疗补助12.30万元
+    elif left < 2:
+        return None
+    if not (events.ends_in_amount(text, left) or events.opens_list(text, left)):
         return None
     return events.item_name(text, left, q.start)
 
