@@ -75,6 +75,7 @@ class _Rules:
     item_units: frozenset[str]
     refer_back: regex.Pattern[str]
     refer_noun: regex.Pattern[str]
+    report_opening: regex.Pattern[str]
     introduction: regex.Pattern[str]
     continuing_ends: tuple[str, ...]
     prize_verbs: tuple[str, ...]
@@ -172,6 +173,7 @@ def rules() -> _Rules:
         ],
         refer_back=_regex(data, "refer_back", name),
         refer_noun=_regex(data, "refer_noun", name),
+        report_opening=_regex(data, "report_opening", name),
         introduction=_regex(data, "introduction", name),
         continuing_ends=tuple(data.get("continuing_ends", [])),
         prize_verbs=tuple(data.get("prize_verbs", [])),
@@ -622,6 +624,11 @@ def introduces(text: str) -> bool:
 def ends_sentence(text: str, end: int) -> bool:
     """True where only closing punctuation follows ``end`` in a sentence."""
     return all(not ch.isalnum() for ch in text[end:])
+
+
+def reports_on(text: str) -> bool:
+    """True where a sentence opens as a report on what was just described (据统计，…)."""
+    return rules().report_opening.match(text) is not None
 
 
 def refer_noun(text: str) -> str | None:

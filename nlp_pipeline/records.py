@@ -32,7 +32,13 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
     previous_bare = False  # the previous sentence held no figure
     for sentence in segment(doc):
         same = previous is not None and previous.paragraph == sentence.paragraph
-        found = sentence_records(doc, sentence, previous if same else None, same and previous_bare)
+        # A paragraph that refers back by a pointer (活动现场，…) may do so to the last
+        # sentence of the paragraph before it, under the same heading.
+        under_same_heading = previous is not None and previous.section == sentence.section
+        earlier = previous if not same and under_same_heading else None
+        found = sentence_records(
+            doc, sentence, previous if same else None, previous_bare, earlier
+        )
         records.extend(found)
         previous, previous_bare = sentence, not found
     for i, rec in enumerate(records):
@@ -45,21 +51,30 @@ def sentence_records(
     sentence: Sentence,
     previous: Sentence | None = None,
     previous_bare: bool = False,
+    earlier: Sentence | None = None,
 ) -> list[ActivityRecord]:
     """The records of one sentence. ``previous`` is the paragraph's sentence before it:
     where this one refers back (``举办…机器人大赛。共有300多名选手参加比赛``), the
     activity named last there is the event of figures that name none here; so is the
     activity that ``previous`` ends with where it holds no figure (``previous_bare``) and
-    so introduces what follows (``一是开展…技术培训。先后组建授课群5个…``)."""
+    so introduces what follows (``一是开展…技术培训。先后组建授课群5个…``), and, where a
+    sentence opening with a pointer (``活动现场，…``) or, after a sentence with no figure,
+    with a statistic's opener (``据统计，…``) starts a paragraph, the last activity of
+    ``earlier``, the sentence before it under the same heading."""
     found = find_quantities(sentence.text)
     if not found:
         return []
     nlp_doc = annotate(sentence.text, doc.year, found)
     topic: Callable[[], Event | None] | None = None
     topic_kinds = _CARRIED_KINDS
-    if previous is not None and previous_bare and not events.refers_back(sentence.text):
+    back = events.refers_back(sentence.text) or (
+        previous_bare and events.reports_on(sentence.text)
+    )
+    if previous is None and earlier is not None and back:
+        previous = earlier
+    if previous is not None and previous_bare and not back:
         topic = cache(partial(_introduced, doc, previous))
-    elif previous is not None and events.refers_back(sentence.text):
+    elif previous is not None and back:
         noun = events.refer_noun(sentence.text)
         topic = cache(partial(_topic, doc, previous, noun))  # tokenized only if a figure needs it
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
