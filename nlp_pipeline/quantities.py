@@ -63,6 +63,7 @@ class _Rules:
     attendee_modifiers: tuple[str, ...]
     participant_nouns: regex.Pattern[str]
     sessions_after: tuple[str, ...]
+    sessions_before: regex.Pattern[str]
     person_units: frozenset[str]
     award_units: frozenset[str]
     levels: regex.Pattern[str]
@@ -169,6 +170,9 @@ def rules() -> _Rules:
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
         participant_nouns=alt(cues.get("participant_nouns", []), "kind_cues.participant_nouns"),
         sessions_after=tuple(cues.get("sessions_after", [])),
+        sessions_before=patterns.compile_regex(
+            cues.get("sessions_before", "(?!)"), name, "kind_cues.sessions_before"
+        ),
         person_units=frozenset(data.get("person_units", [])),
         award_units=frozenset(data.get("award_units", [])),
         levels=alt(data.get("award_levels", []), "award_levels"),
@@ -473,7 +477,9 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         and r.award_cues.search(r.award_not.sub(_blank, text[:left]))
     ):
         return "award"  # …评选出一星级农家乐22家，二星级30家: the prizes go on
-    if unit in ("个", "项") and text[: m.start()].endswith(r.sessions_after):
+    if unit in ("个", "项") and (
+        text[: m.start()].endswith(r.sessions_after) or r.sessions_before.match(text, m.end())
+    ):
         return "sessions"
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
         return "count"  # issues of a bulletin or a board (编印《…简报》12期, 更换展板3期)
