@@ -378,6 +378,7 @@ def attach(
     (``联合…等17个部门，举办…活动``), the nearest after it in the sentence.
     """
     cands = list(candidates)
+    blocked = False
     if "（" in text or "(" in text:
         # An activity named inside an aside (接待22批次（其中外事接待1批次），230人次) is no
         # event of the figures outside it.
@@ -421,12 +422,18 @@ def attach(
     if before and not (
         before[-1] in busy
         and (
-            events.acts_before(text, left, q.start, q.end, right)
+            blocked := events.acts_before(text, left, q.start, q.end, right)
             or events.clause_subject(text, left, q.start, q.text, q.kind) is not None
             or _list_item(text, q, left) is not None
         )
     ):
         return before[-1]
+    if before and blocked and q.kind != "money":
+        # Another clause's busy activity does not take this clause's own action, but the
+        # activity the sentence opened with does (此次宣传活动，…开展应急演练5场，悬挂横幅40余条).
+        opening = [e for e in before if e not in busy]
+        if opening:
+            return opening[-1]
     if after_same:
         return after_same[0]
     if q.kind != "money" and events.leads_forward(text[left:right]):
