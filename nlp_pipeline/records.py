@@ -477,9 +477,16 @@ def _counted_objects(
                 and not events.names_an_action(e.text)
                 and gap_before in ("", "共有", "共", "达", "为", "有")
                 and events.counts_items(q.unit)
+                # …锦标赛共有46支队伍: the noun after the unit is what is counted
+                and not (gap_before and _names_after(text, q.end))
             ):
                 out.add(e)
     return out
+
+
+def _names_after(text: str, end: int) -> bool:
+    """True where a noun follows a count's unit (46支队伍): the count names its object."""
+    return end < len(text) and "\u4e00" <= text[end] <= "\u9fff"
 
 
 def _part_named(
