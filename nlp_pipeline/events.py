@@ -85,6 +85,7 @@ class _Rules:
     pointer: regex.Pattern[str]
     scope_prefix: regex.Pattern[str]
     subject_not_starting: tuple[str, ...]
+    subject_not_exact: frozenset[str]
     entered_verbs: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
@@ -104,6 +105,7 @@ class _Rules:
     subject_time: regex.Pattern[str]
     part_opening: regex.Pattern[str]
     opening_object: regex.Pattern[str]
+    clause_object: regex.Pattern[str]
     effect_verbs: tuple[str, ...]
     subject_orgs: tuple[str, ...]
 
@@ -187,6 +189,7 @@ def rules() -> _Rules:
             "generic_prefixes",
         ),
         subject_not_starting=tuple(data.get("subject_not_starting", [])),
+        subject_not_exact=frozenset(data.get("subject_not_exact", [])),
         entered_verbs=patterns.compile_words(data.get("entered_verbs", []), name, "entered_verbs"),
         clause_subject=_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
@@ -196,6 +199,11 @@ def rules() -> _Rules:
         subject_time=_regex(data, "subject_time", name),
         part_opening=_regex(data, "part_opening", name),
         opening_object=_regex(data, "opening_object", name),
+        clause_object=patterns.compile_regex(
+            "(?:同时|并|还|进一步)?" + str(data.get("opening_object", "(?!)")).lstrip("^"),
+            name,
+            "opening_object",
+        ),
         effect_verbs=tuple(data.get("effect_verbs", [])),
         subject_orgs=tuple(data.get("subject_orgs", [])),
     )
@@ -490,6 +498,7 @@ def clause_subject(
         or r.action_verbs.match(phrase)
         or any(phrase.startswith(w) for w in r.stops if len(w) > 1)
         or phrase.startswith(r.subject_not_starting)
+        or phrase in r.subject_not_exact
     ):
         return None
     s = left + m.start("event") + (len(m.group("event")) - len(m.group("event").lstrip()))
@@ -522,10 +531,17 @@ def part_name(text: str, left: int, start: int) -> TextMatch | None:
 
 def opening_object(text: str, left: int = 0, start: int = 0) -> TextMatch | None:
     """The object of the policy verb a sentence's first clause is (加快推进新型城镇化，…:
-    新型城镇化), or None; also None for a figure whose clause ``[left, start)`` before it
-    names an organization as its own subject (…公司新签约…)."""
+    新型城镇化), else of the clause right before the figure's (…，同时设立…基金，首期规模…),
+    or None; also None for a figure whose clause ``[left, start)`` before it names an
+    organization as its own subject (…公司新签约…)."""
     r = rules()
     m = r.opening_object.match(text)
+    if m is None and left > 1:
+        # Else the clause right before the figure's, where it is a policy of its own
+        # with no figure (…，同时设立国家融资担保基金，首期规模达到…).
+        prev = max(text.rfind(ch, 0, left - 1) for ch in "，；") + 1
+        if prev > 0 and not any(ch.isdigit() for ch in text[prev : left - 1]):
+            m = r.clause_object.match(text, prev)
     if m is None or is_generic(m.group("topic")):
         return None
     if any(w in text[left:start] for w in r.subject_orgs):
