@@ -481,6 +481,8 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         text[: m.start()].endswith(r.sessions_after) or r.sessions_before.match(text, m.end())
     ):
         return "sessions"
+    if unit in ("批", "期", "轮") and text[: m.start()].endswith("分"):
+        return "sessions"  # 分三批发放…: how many times it was done
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
         return "count"  # issues of a bulletin or a board (编印《…简报》12期, 更换展板3期)
     if unit in r.person_units:
