@@ -247,11 +247,11 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
         if (
             phrase == m.group()
             and len(phrase) < r.min_bare_head
-            and not any(e == left for s, e in blocked)
+            and not (any(e == left for s, e in blocked) and r.head_type.get(phrase) != "project")
             and not (
                 any(s == end for s, e in blocked)
                 and phrase not in r.action_heads
-                and r.head_type.get(phrase) != "recognition"
+                and r.head_type.get(phrase) not in ("recognition", "project")
             )
         ):
             continue  # a bare verb (培训农工), unless a figure counts it (6场讲座, 讲座3次)

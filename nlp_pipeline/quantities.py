@@ -137,7 +137,7 @@ def rules() -> _Rules:
     # 农村贫困人口减少1386万，
     implicit_before = (
         rf"(?P<noun>{nouns})[^，。；：、\d“”（）]{{0,{int(data.get('implicit_gap', 6))}}}?"
-        rf"(?P<figure>{large_figure})(?=[，。；、！？（(]|$)"
+        rf"(?P<figure>{large_figure}(?P<post2>以上|左右|上下|以下)?)(?=[，。；、！？（(]|$)"
     )
     cues = patterns.require(data, "kind_cues", dict, name)
     roles: dict[str, list[str]] = patterns.require(data, "money_roles", dict, name)
@@ -361,10 +361,13 @@ def _implicit_people(
         if value is None or (value < 10000 and kind != "money"):  # 0.85万 of money is read
             continue
         pre = m.group("pre")
+        post = m.groupdict().get("post2")
         if suffix:
             qualifier = numbers.qualifier_for(suffix, "suffix") or "exact"
         elif pre:
             qualifier = numbers.qualifier_for(pre, "prefix") or "exact"
+        elif post:
+            qualifier = numbers.qualifier_for(post, "post") or "exact"
         else:
             qualifier = "exact"
         role = money_role(text, start, end) if kind == "money" else None
