@@ -57,6 +57,7 @@ class _Rules:
     trained_after: regex.Pattern[str]
     issue_cues: regex.Pattern[str]
     award_not: regex.Pattern[str]
+    population: regex.Pattern[str]
     shared_unit_cue: regex.Pattern[str]
     head_count: regex.Pattern[str]
     presenter_cues: regex.Pattern[str]
@@ -164,6 +165,9 @@ def rules() -> _Rules:
         ),
         issue_cues=alt(cues.get("issues", []), "kind_cues.issues"),
         award_not=alt(cues.get("award_not", []), "kind_cues.award_not"),
+        population=patterns.compile_regex(
+            cues.get("population", "(?!)"), name, "kind_cues.population"
+        ),
         shared_unit_cue=alt(data.get("shared_unit_cues", []), "shared_unit_cues"),
         head_count=patterns.compile_regex(data.get("head_count", "(?!)"), name, "head_count"),
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
@@ -501,6 +505,8 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         )
         if r.staff_cues.search(clause) and unit != "人次" and not attends:
             return "count"
+        if r.population.fullmatch(text, left, m.start()):
+            return "count"  # 今年高校毕业生超过1000万人: a population, no activity's
         presenters = list(r.presenter_cues.finditer(near))
         if not presenters:
             return "participants"  # 机关干部80余人参加培训, 培训基层干部200人
