@@ -76,6 +76,8 @@ class _Rules:
     refer_back: regex.Pattern[str]
     refer_noun: regex.Pattern[str]
     report_opening: regex.Pattern[str]
+    handout_verbs: tuple[str, ...]
+    period_openings: tuple[str, ...]
     introduction: regex.Pattern[str]
     continuing_ends: tuple[str, ...]
     prize_verbs: tuple[str, ...]
@@ -176,6 +178,8 @@ def rules() -> _Rules:
         refer_back=_regex(data, "refer_back", name),
         refer_noun=_regex(data, "refer_noun", name),
         report_opening=_regex(data, "report_opening", name),
+        handout_verbs=tuple(data.get("handout_verbs", [])),
+        period_openings=tuple(data.get("period_openings", [])),
         introduction=_regex(data, "introduction", name),
         continuing_ends=tuple(data.get("continuing_ends", [])),
         prize_verbs=tuple(data.get("prize_verbs", [])),
@@ -640,6 +644,18 @@ def introduces(text: str) -> bool:
 def ends_sentence(text: str, end: int) -> bool:
     """True where only closing punctuation follows ``end`` in a sentence."""
     return all(not ch.isalnum() for ch in text[end:])
+
+
+def sums_up(text: str) -> bool:
+    """True where a sentence opens as a total over a period (全年发放…, 累计…): no report
+    on the activity named before it."""
+    return text.startswith(rules().period_openings)
+
+
+def hands_out(action: str) -> bool:
+    """True where an action phrase hands out, puts up or shows something (发放宣传资料,
+    悬挂横幅): a campaign's output, not an event of its own where one was named."""
+    return action.startswith(rules().handout_verbs)
 
 
 def reports_on(text: str) -> bool:

@@ -80,11 +80,30 @@ def sentence_records(
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
         # A list of prizes goes on after a semicolon: its earlier part's competition.
         topic, topic_kinds = cache(partial(_competition, doc, previous)), frozenset({"award"})
-    return assemble(doc, sentence, nlp_doc, topic, topic_kinds)
+    before = previous or earlier
+    campaign = None
+    if before is not None and not events.sums_up(sentence.text):
+        campaign = cache(partial(_campaign, doc, before))
+    return assemble(doc, sentence, nlp_doc, topic, topic_kinds, campaign)
 
 
 # The kinds of figure an earlier sentence's activity is carried to (money is a line's).
 _CARRIED_KINDS = frozenset({"sessions", "participants", "award", "count"})
+
+
+def _campaign(doc: Document, sentence: Sentence) -> Event | None:
+    """The last campaign or activity (no budget line; of type ``other`` only a …活动 or
+    …行动) a sentence names, for the handing out and putting up that the sentence after it
+    reports (…开展“3·15”宣传活动。…发放宣传资料1000余份…)."""
+    found = [
+        e
+        for e in events.find_events(make_doc(sentence.text))
+        if e.type != "project" and (e.type != "other" or e.text.endswith(("活动", "行动")))
+    ]
+    if not found:
+        return None
+    m = _mention(doc, sentence, found[-1].start, found[-1].end)
+    return Event(m.text, m.start, m.end, found[-1].type)
 
 
 def _competition(doc: Document, sentence: Sentence) -> Event | None:
@@ -132,8 +151,11 @@ def assemble(
     nlp_doc: Doc,
     topic: Callable[[], Event | None] | None = None,
     topic_kinds: frozenset[str] = _CARRIED_KINDS,
+    campaign: Callable[[], Event | None] | None = None,
 ) -> list[ActivityRecord]:
-    """Group the sentence's figures by the event each belongs to."""
+    """Group the sentence's figures by the event each belongs to. ``campaign`` gives
+    the activity the sentence before named, whose handing out and putting up this
+    sentence may report by verb phrases (``发放宣传资料…份``)."""
     figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
     lines = [_line_event(m) for m in _matches(nlp_doc, "lines")]
     found_events: list[events.EventMatch] = [
@@ -174,9 +196,18 @@ def assemble(
             action := _carried(sentence.text, q, fallbacks)
         ) is not None:
             fallbacks.append((q, action))
-            key = (action.start, action.end)
-            m = _mention(doc, sentence, action.start, action.end)
-            event_of[key] = Event(m.text, m.start, m.end, events.event_type(m.text, ""))
+            if (
+                campaign is not None
+                and q.kind != "money"
+                and events.hands_out(action.text)
+                and (held := campaign()) is not None
+            ):
+                key = "campaign"  # 发放宣传资料5000份: the campaign's, not an event
+                event_of[key] = held
+            else:
+                key = (action.start, action.end)
+                m = _mention(doc, sentence, action.start, action.end)
+                event_of[key] = Event(m.text, m.start, m.end, events.event_type(m.text, ""))
         else:
             key = None
             event_of[key] = None
