@@ -88,6 +88,7 @@ class _Rules:
     scope_prefix: regex.Pattern[str]
     subject_not_starting: tuple[str, ...]
     subject_not_exact: frozenset[str]
+    part_not_ending: tuple[str, ...]
     entered_verbs: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
     action_min_chars: int
@@ -194,6 +195,7 @@ def rules() -> _Rules:
         ),
         subject_not_starting=tuple(data.get("subject_not_starting", [])),
         subject_not_exact=frozenset(data.get("subject_not_exact", [])),
+        part_not_ending=tuple(data.get("part_not_ending", [])),
         entered_verbs=patterns.compile_words(data.get("entered_verbs", []), name, "entered_verbs"),
         clause_subject=_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
@@ -516,7 +518,7 @@ def is_effect(action: TextMatch) -> bool:
 
 def part_name(text: str, left: int, start: int) -> TextMatch | None:
     """The part a clause opened by 其中 names before its figure (其中减免社保费…), or None
-    where it names none, or only a measure, a statistic or a generic word."""
+    where it names none, or only a measure, a statistic, a generic word or a prize grade."""
     r = rules()
     m = r.part_opening.match(text[left:start])
     if m is None:
@@ -527,6 +529,7 @@ def part_name(text: str, left: int, start: int) -> TextMatch | None:
         or is_generic(phrase)
         or phrase.endswith(r.subject_not_ending)
         or any(w in phrase for w in r.subject_not_holding)
+        or phrase.endswith(r.part_not_ending)
     ):
         return None
     s = left + m.start("event")
