@@ -304,8 +304,8 @@ def _extend_left(
     j = token_index - 1
     while j >= 0:
         idx, t = tokens[j]
-        if head_end - idx > r.max_chars or t.isspace():
-            break
+        if head_end - idx > r.max_chars or t.isspace() or text[idx + len(t) : left].isspace():
+            break  # a space (a form cell's edge) bounds a phrase, even as a token's trailing one
         if any(s < idx + len(t) and idx < e for s, e in blocked):
             break
         depth = text_depth + t.count("”") - t.count("“")

@@ -17,7 +17,27 @@ import yaml
 
 PATTERNS_ENV = "NLP_PIPELINE_PATTERNS"
 # libyaml's loader where PyYAML was built with it: the same data, several times faster.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _LOADER(_BASE_LOADER):  # type: ignore[misc,valid-type]
+    """YAML's safe loader, refusing a key written twice in one mapping: YAML itself keeps
+    the last silently, so a rule list added under a key that already exists would vanish."""
+
+    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, str | int) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"duplicate key {key!r} (first at line {seen[key] + 1})",
+                    key_node.start_mark,
+                )
+            if isinstance(key, str | int):
+                seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep)
 
 
 class PatternError(ValueError):

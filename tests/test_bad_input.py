@@ -707,6 +707,20 @@ def test_broken_yaml_pattern_file_is_named_with_its_line(
     assert message.startswith(f"nlp-pipeline: {broken}:3: invalid YAML: ")
 
 
+def test_duplicate_key_in_a_pattern_file_is_named_with_its_line(
+    patterns_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # YAML keeps the last of two equal keys silently: the first key's rules would vanish.
+    broken = patterns_copy / "quantities.yaml"
+    lines = broken.read_text(encoding="utf-8").splitlines()
+    lineno = next(i for i, line in enumerate(lines, 1) if line.startswith("  budget: ["))
+    lines.insert(lineno - 1, "  budget: [预算]")
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message = _one_line_error(patterns_copy, tmp_path, capsys)
+    assert message.startswith(f"nlp-pipeline: {broken}:{lineno + 1}: invalid YAML: ")
+    assert "duplicate key 'budget'" in message
+
+
 def test_bad_regular_expression_is_named_with_its_line(
     patterns_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
