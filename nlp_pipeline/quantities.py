@@ -58,6 +58,8 @@ class _Rules:
     issue_cues: regex.Pattern[str]
     award_not: regex.Pattern[str]
     population: regex.Pattern[str]
+    line_words: frozenset[str]
+    fund_names: regex.Pattern[str]
     shared_unit_cue: regex.Pattern[str]
     head_count: regex.Pattern[str]
     presenter_cues: regex.Pattern[str]
@@ -168,6 +170,8 @@ def rules() -> _Rules:
         population=patterns.compile_regex(
             cues.get("population", "(?!)"), name, "kind_cues.population"
         ),
+        line_words=frozenset(data.get("staged_line_words", [])),
+        fund_names=alt(data.get("fund_names", []), "fund_names"),
         shared_unit_cue=alt(data.get("shared_unit_cues", []), "shared_unit_cues"),
         head_count=patterns.compile_regex(data.get("head_count", "(?!)"), name, "head_count"),
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
@@ -570,16 +574,29 @@ def money_role(text: str, start: int, end: int) -> str:
     level = bool(cues) and r.role_of[cues[-1]] == "level"
     cues = [c for c in cues if r.role_of[c] != "level"]
     cue = cues[-1] if cues else None
+    if cue in r.line_words and _staged(text, left, start, r):
+        cue = "预算"  # 部门预算项目支出87.5万元: the budget's spending line, not spending
     if cue is None and not level:
         after = r.role_cues.search(text, end, right)
         cue = after.group() if after and r.role_of[after.group()] != "level" else None
     if cue is None and not level:
         # Earlier clauses lend only what a figure is (budget, spent, income), not how
         # it moved: 增长6.6%，总量突破90万亿元 is no change amount.
-        earlier = [c.group() for c in r.role_cues.finditer(text, 0, left)]
-        carried = [c for c in earlier if r.role_of[c] in r.carried_roles]
-        cue = carried[-1] if carried else None
+        earlier = list(r.role_cues.finditer(text, 0, left))
+        carried = [c for c in earlier if r.role_of[c.group()] in r.carried_roles]
+        cue = carried[-1].group() if carried else None
+        if cue in r.line_words:
+            line_left, _ = clause_bounds(text, carried[-1].start(), carried[-1].end())
+            if _staged(text, line_left, carried[-1].start(), r):
+                cue = "预算"  # …部门预算项目支出87.5万元，分别是…经费5万元: the budget's items
     return r.role_of[cue] if cue else "other"
+
+
+def _staged(text: str, left: int, start: int, r: _Rules) -> bool:
+    """True where a budget word (预算, not a fund's name such as 一般公共预算) stands before
+    ``start`` in its clause: a spending line of a budget, not spending."""
+    clause = r.fund_names.sub(lambda m: " " * len(m.group()), text[left:start])
+    return "预算" in clause and "决算" not in clause
 
 
 def _pieces(n: int, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
