@@ -30,16 +30,25 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
     records: list[ActivityRecord] = []
     previous: Sentence | None = None
     previous_bare = False  # the previous sentence held no figure
+    anchor: Sentence | None = None  # the last sentence that named, not pointed back
+    previous_points = False
     for sentence in segment(doc):
         same = previous is not None and previous.paragraph == sentence.paragraph
         # A paragraph that refers back by a pointer (活动现场，…) may do so to the last
         # sentence of the paragraph before it, under the same heading.
         under_same_heading = previous is not None and previous.section == sentence.section
         earlier = previous if not same and under_same_heading else None
+        if anchor is not None and anchor.section != sentence.section:
+            anchor = None
+        # A pointer after a pointer (活动现场…。据悉，此次…) points to what the first did.
+        antecedent = anchor if previous_points else None
         found = sentence_records(
-            doc, sentence, previous if same else None, previous_bare, earlier
+            doc, sentence, previous if same else None, previous_bare, earlier, antecedent
         )
         records.extend(found)
+        previous_points = events.refers_back(sentence.text)
+        if not previous_points:
+            anchor = sentence
         previous, previous_bare = sentence, not found
     for i, rec in enumerate(records):
         rec.record_id = f"{doc.doc_id}:{i:04d}"
@@ -52,6 +61,7 @@ def sentence_records(
     previous: Sentence | None = None,
     previous_bare: bool = False,
     earlier: Sentence | None = None,
+    antecedent: Sentence | None = None,
 ) -> list[ActivityRecord]:
     """The records of one sentence. ``previous`` is the paragraph's sentence before it:
     where this one refers back (``举办…机器人大赛。共有300多名选手参加比赛``), the
@@ -60,7 +70,9 @@ def sentence_records(
     so introduces what follows (``一是开展…技术培训。先后组建授课群5个…``), and, where a
     sentence opening with a pointer (``活动现场，…``) or, after a sentence with no figure,
     with a statistic's opener (``据统计，…``) starts a paragraph, the last activity of
-    ``earlier``, the sentence before it under the same heading."""
+    ``earlier``, the sentence before it under the same heading. Where the sentence
+    before pointed back itself, a pointer here points to ``antecedent``, the sentence
+    that sentence pointed to."""
     found = find_quantities(sentence.text)
     if not found:
         return []
@@ -76,7 +88,8 @@ def sentence_records(
         topic = cache(partial(_introduced, doc, previous))
     elif previous is not None and back:
         noun = events.refer_noun(sentence.text)
-        topic = cache(partial(_topic, doc, previous, noun))  # tokenized only if a figure needs it
+        named = antecedent or previous  # tokenized only if a figure needs it
+        topic = cache(partial(_topic, doc, named, noun))
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
         # A list of prizes goes on after a semicolon: its earlier part's competition.
         topic, topic_kinds = cache(partial(_competition, doc, previous)), frozenset({"award"})
@@ -121,7 +134,9 @@ def _topic(doc: Document, sentence: Sentence, noun: str | None = None) -> Event 
     last of a type other than ``other``."""
     named = events.find_events(make_doc(sentence.text))
     found = [e for e in named if noun is not None and e.text.endswith(noun)]
-    found = found or [e for e in named if e.type != "other"]
+    typed = [e for e in named if e.type != "other"]
+    # How an activity was reported (…得到媒体报道) is no activity a pointer points back to.
+    found = found or [e for e in typed if e.type != "publicity"] or typed
     if not found:
         return None
     m = _mention(doc, sentence, found[-1].start, found[-1].end)
