@@ -304,7 +304,8 @@ def _extend_left(
     j = token_index - 1
     while j >= 0:
         idx, t = tokens[j]
-        if head_end - idx > r.max_chars or t.isspace() or text[idx + len(t) : left].isspace():
+        end = idx + len(t)
+        if head_end - idx > r.max_chars or t.isspace() or (end < left and text[end:left].isspace()):
             break  # a space (a form cell's edge) bounds a phrase, even as a token's trailing one
         if any(s < idx + len(t) and idx < e for s, e in blocked):
             break
@@ -332,13 +333,14 @@ def _trim_left(text: str, left: int, end: int) -> int:
             left += 1
         elif ch == "年" and left > 0 and text[left - 1].isdigit():
             left += 2 if text[left + 1 : left + 2] == "度" else 1  # 2024年省级…资金: no year
-        elif (marker := _LIST_MARKER.match(text, left, end)) is not None:
+        elif ch in _MARKER_FIRST and (marker := _LIST_MARKER.match(text, left, end)) is not None:
             left = marker.end()  # （三）、科普活动: the list marker is no part of the name
         else:
             break
     return left
 
 
+_MARKER_FIRST = frozenset("（(一二三四五六七八九十")
 _LIST_MARKER = regex.compile(
     r"[（(][一二三四五六七八九十\d]{1,3}[）)][、.，]?|[一二三四五六七八九十]{1,3}、"
 )

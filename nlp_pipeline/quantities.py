@@ -93,6 +93,7 @@ _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d{1,15})(?:\.\d{1,8})?"
 # certain (36.9436.9, or 1010, which may be a thousand and ten) gives no such figure.
 # Digits with Chinese units inside (2万6千, 1亿2000万): each part times its unit.
 _MIXED = r"\d{1,4}(?:亿\d{1,4}万|万\d{1,4}千|万\d{1,3}百|千\d{1,3}百)"
+_MIXED_NUMBER = regex.compile(_MIXED)
 _MIXED_PART = regex.compile(r"(\d+)([亿万千百])")
 _MIXED_UNIT = {"亿": 100000000, "万": 10000, "千": 1000, "百": 100}
 _DOUBLED = r"(?P<half>(?:\d{1,3}(?:,\d{3})+|\d{1,15})\.\d{1,8})(?P=half)"
@@ -231,46 +232,44 @@ def _inside(pos: int, regions: list[tuple[int, int]]) -> bool:
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause holding ``[start, end)``: between the nearest clause breaks."""
     left = start
-    while left > 0 and not _breaks(text, left - 1):
+    while left > 0 and (text[left - 1] not in CLAUSE_BREAKS or _groups_digits(text, left - 1)):
         left -= 1
     right = end
-    while right < len(text) and not _breaks(text, right):
+    n = len(text)
+    while right < n and (text[right] not in CLAUSE_BREAKS or _groups_digits(text, right)):
         right += 1
     return left, right
 
 
-def _breaks(text: str, i: int) -> bool:
-    """True where ``text[i]`` breaks a clause: not a comma grouping digits (418,288.92)."""
-    ch = text[i]
-    if ch not in CLAUSE_BREAKS:
-        return False
-    return not (
-        ch == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+def _groups_digits(text: str, i: int) -> bool:
+    """True where ``text[i]`` is a comma grouping digits (418,288.92): no clause break."""
+    return (
+        text[i] == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
     )
 
 
 def find_quantities(text: str) -> list[QuantityMatch]:
     """Every quantity in ``text`` (one sentence), in reading order."""
     r = rules()
+    m = r.figure.search(text)
+    large = "万" in text or "亿" in text  # the only figures read without a unit
+    if m is None and not large and "人数" not in text:
+        return []  # most sentences: nothing to read, no regions to find
     quoted = quoted_regions(text)
-    excluded = [(m.start(), m.end()) for m in r.exclude.finditer(text)]
+    excluded = [(x.start(), x.end()) for x in r.exclude.finditer(text)]
     found: list[QuantityMatch] = []
-    pos = 0
-    while True:
-        m = r.figure.search(text, pos)
-        if m is None:
-            break
+    while m is not None:
         q = _build(text, m, r, quoted, excluded)
         if q is None:
-            pos = m.start("num") + 1
+            m = r.figure.search(text, m.start("num") + 1)
             continue
         found.append(q)
-        pos = m.end()
+        m = r.figure.search(text, m.end())
     if "、" in text:
         found.extend(_shared_unit(text, r, found))
     if "人数" in text:
         found.extend(_head_counts(text, r, found, quoted))
-    if "万" in text or "亿" in text:  # the only figures read without a unit
+    if large:
         found.extend(_implicit_people(text, r, quoted, found, excluded))
     found.sort(key=lambda x: x.start)
     return found
@@ -409,7 +408,7 @@ def _build(
         return None
     if not _plausible_chinese(num, m, r, before):
         return None
-    if regex.fullmatch(_MIXED, num):
+    if _MIXED_NUMBER.fullmatch(num):
         value: float | None = sum(
             int(n) * _MIXED_UNIT[u] for n, u in _MIXED_PART.findall(num)
         )

@@ -42,11 +42,12 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
             anchor = None
         # A pointer after a pointer (活动现场…。据悉，此次…) points to what the first did.
         antecedent = anchor if previous_points else None
+        points = events.refers_back(sentence.text)
         found = sentence_records(
-            doc, sentence, previous if same else None, previous_bare, earlier, antecedent
+            doc, sentence, previous if same else None, previous_bare, earlier, antecedent, points
         )
         records.extend(found)
-        previous_points = events.refers_back(sentence.text)
+        previous_points = points
         if not previous_points:
             anchor = sentence
         previous, previous_bare = sentence, not found
@@ -62,6 +63,7 @@ def sentence_records(
     previous_bare: bool = False,
     earlier: Sentence | None = None,
     antecedent: Sentence | None = None,
+    points: bool | None = None,
 ) -> list[ActivityRecord]:
     """The records of one sentence. ``previous`` is the paragraph's sentence before it:
     where this one refers back (``举办…机器人大赛。共有300多名选手参加比赛``), the
@@ -72,16 +74,17 @@ def sentence_records(
     with a statistic's opener (``据统计，…``) starts a paragraph, the last activity of
     ``earlier``, the sentence before it under the same heading. Where the sentence
     before pointed back itself, a pointer here points to ``antecedent``, the sentence
-    that sentence pointed to."""
+    that sentence pointed to. ``points``: whether this sentence points back (computed
+    here when not given)."""
     found = find_quantities(sentence.text)
     if not found:
         return []
     nlp_doc = annotate(sentence.text, doc.year, found)
     topic: Callable[[], Event | None] | None = None
     topic_kinds = _CARRIED_KINDS
-    back = events.refers_back(sentence.text) or (
-        previous_bare and events.reports_on(sentence.text)
-    )
+    if points is None:
+        points = events.refers_back(sentence.text)
+    back = points or (previous_bare and events.reports_on(sentence.text))
     if previous is None and earlier is not None and back:
         previous = earlier
     if previous is not None and previous_bare and not back:

@@ -173,11 +173,11 @@ def _is_form_line(raw_line: str) -> bool:
     A prose line wrapped by a PDF also has figures between spaces; it shows itself by
     a figure whose unit runs on into the sentence (``0 辆、应急保障用车``), and its years
     (``2024 年度``) are no figures."""
-    r = rules()
-    if r.prose_punct.search(raw_line) or r.prose_run_on.search(raw_line):
-        return False
     fields = raw_line.split()
     if len(fields) < 3:
+        return False
+    r = rules()
+    if r.prose_punct.search(raw_line) or r.prose_run_on.search(raw_line):
         return False
     figures = sum(
         1
