@@ -61,6 +61,7 @@ class _Rules:
     line_words: frozenset[str]
     fund_names: regex.Pattern[str]
     shared_unit_cue: regex.Pattern[str]
+    visit_cues: regex.Pattern[str]
     head_count: regex.Pattern[str]
     presenter_cues: regex.Pattern[str]
     attendee_modifiers: tuple[str, ...]
@@ -174,6 +175,7 @@ def rules() -> _Rules:
         line_words=frozenset(data.get("staged_line_words", [])),
         fund_names=alt(data.get("fund_names", []), "fund_names"),
         shared_unit_cue=alt(data.get("shared_unit_cues", []), "shared_unit_cues"),
+        visit_cues=alt(cues.get("visits", []), "kind_cues.visits"),
         head_count=patterns.compile_regex(data.get("head_count", "(?!)"), name, "head_count"),
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
@@ -493,6 +495,8 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         return "sessions"
     if unit in ("批", "期", "轮") and text[: m.start()].endswith("分"):
         return "sessions"  # 分三批发放…: how many times it was done
+    if unit == "批" and r.visit_cues.search(text, left, m.start()):
+        return "sessions"  # 接待来访762批: visits received, as 批次
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
         return "count"  # issues of a bulletin or a board (编印《…简报》12期, 更换展板3期)
     if unit in r.person_units:

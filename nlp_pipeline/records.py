@@ -96,7 +96,7 @@ def sentence_records(
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
         # A list of prizes goes on after a semicolon: its earlier part's competition.
         topic, topic_kinds = cache(partial(_competition, doc, previous)), frozenset({"award"})
-    before = previous or earlier
+    before = antecedent or previous or earlier
     campaign = None
     if before is not None and not events.sums_up(sentence.text):
         campaign = cache(partial(_campaign, doc, before))
@@ -189,6 +189,7 @@ def assemble(
     groups: dict[object, list[QuantityMatch]] = {}
     fallbacks: list[tuple[QuantityMatch, events.TextMatch]] = []
     event_of: dict[object, Event | None] = {}
+    handing_out = False  # a figure took the campaign for what it handed out
     for q in figures:
         ev = attach(sentence.text, q, found_events, active, busy)
         ev = attach_line(sentence.text, q, ev, lines)
@@ -222,10 +223,13 @@ def assemble(
             ):
                 key = "campaign"  # 发放宣传资料5000份: the campaign's, not an event
                 event_of[key] = held
+                handing_out = True
             else:
                 key = (action.start, action.end)
                 m = _mention(doc, sentence, action.start, action.end)
                 event_of[key] = Event(m.text, m.start, m.end, events.event_type(m.text, ""))
+        elif handing_out and q.kind != "money" and not _acts(sentence.text, q):
+            key = "campaign"  # …发放了手册800余本，宣传册1100余份: the same handing out
         else:
             key = None
             event_of[key] = None
@@ -328,6 +332,12 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     if found is None and q.kind not in ("money", "count"):
         found = events.opening_topic(text)
     return found
+
+
+def _acts(text: str, q: QuantityMatch) -> bool:
+    """True where a figure's own clause states an action of its own by a verb."""
+    left, right = clause_bounds(text, q.start, q.end)
+    return events.acts_before(text, left, q.start, q.end, right)
 
 
 def _list_item(text: str, q: QuantityMatch, left: int) -> events.TextMatch | None:
