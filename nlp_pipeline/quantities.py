@@ -62,6 +62,8 @@ class _Rules:
     fund_names: regex.Pattern[str]
     shared_unit_cue: regex.Pattern[str]
     visit_cues: regex.Pattern[str]
+    base_before: regex.Pattern[str]
+    sessions_noun: regex.Pattern[str]
     head_count: regex.Pattern[str]
     presenter_cues: regex.Pattern[str]
     attendee_modifiers: tuple[str, ...]
@@ -176,6 +178,10 @@ def rules() -> _Rules:
         fund_names=alt(data.get("fund_names", []), "fund_names"),
         shared_unit_cue=alt(data.get("shared_unit_cues", []), "shared_unit_cues"),
         visit_cues=alt(cues.get("visits", []), "kind_cues.visits"),
+        base_before=patterns.compile_regex(data.get("base_before", "(?!)"), name, "base_before"),
+        sessions_noun=patterns.compile_regex(
+            cues.get("sessions_noun", "(?!)"), name, "kind_cues.sessions_noun"
+        ),
         head_count=patterns.compile_regex(data.get("head_count", "(?!)"), name, "head_count"),
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
@@ -495,6 +501,8 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         return "sessions"
     if unit in ("批", "期", "轮") and text[: m.start()].endswith("分"):
         return "sessions"  # 分三批发放…: how many times it was done
+    if unit in ("个", "项", "次") and r.sessions_noun.search(text, left, m.start()):
+        return "sessions"  # 公务接待批次3978个: the noun before counts times
     if unit == "批" and r.visit_cues.search(text, left, m.start()):
         return "sessions"  # 接待来访762批: visits received, as 批次
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
@@ -573,6 +581,14 @@ def money_role(text: str, start: int, end: int) -> str:
         text = "".join(
             " " * (e - s) if text[s] == "《" else text[s:e] for s, e in _pieces(len(text), titles)
         )
+    if r.base_before.search(text, left, start):
+        # 比上年18.39亿元增加2.88亿元: last year's level, neither the change nor a new cue;
+        # what the figure is comes from the clause's subject.
+        cues = [
+            c.group() for c in r.role_cues.finditer(text, 0, start) if r.role_of[c.group()]
+            in r.carried_roles
+        ]
+        return r.role_of[cues[-1]] if cues else "other"
     cues = [c.group() for c in r.role_cues.finditer(text, left, start)]
     level = bool(cues) and r.role_of[cues[-1]] == "level"
     cues = [c for c in cues if r.role_of[c] != "level"]
