@@ -85,6 +85,7 @@ class _Rules:
     item_name: regex.Pattern[str]
     item_not: regex.Pattern[str]
     pointer: regex.Pattern[str]
+    scope_words: tuple[str, ...]
     scope_prefix: regex.Pattern[str]
     subject_not_starting: tuple[str, ...]
     subject_not_exact: frozenset[str]
@@ -188,6 +189,7 @@ def rules() -> _Rules:
         item_name=_regex(data, "item_name", name),
         item_not=patterns.compile_words(data.get("item_not", []), name, "item_not"),
         pointer=_regex(data, "pointer", name),
+        scope_words=tuple(data.get("generic_prefixes", [])),
         scope_prefix=patterns.compile_regex(
             "^(?:" + patterns.alternation(list(data.get("generic_prefixes", []))) + "|[、和及与])+",
             name,
@@ -284,10 +286,14 @@ def is_generic(phrase: str) -> bool:
     """True for phrases that name no activity (totals, bare heads, 上级科普经费, 中央、省级
     项目资金, pointers such as 此次活动)."""
     r = rules()
-    if r.pointer.match(phrase):
+    if phrase in r.generic:
         return True
+    if prefilter.may_match(r.pointer, phrase) and r.pointer.match(phrase):
+        return True
+    if not phrase.startswith(r.scope_words):
+        return False
     rest = r.scope_prefix.sub("", phrase)
-    return phrase in r.generic or (rest != phrase and rest in r.generic)
+    return rest != phrase and rest in r.generic
 
 
 def _extend_left(

@@ -30,26 +30,20 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
     records: list[ActivityRecord] = []
     previous: Sentence | None = None
     previous_bare = False  # the previous sentence held no figure
-    anchor: Sentence | None = None  # the last sentence that named, not pointed back
-    previous_points = False
+    history: list[Sentence] = []  # the sentences before this one under its heading
     for sentence in segment(doc):
         same = previous is not None and previous.paragraph == sentence.paragraph
         # A paragraph that refers back by a pointer (活动现场，…) may do so to the last
         # sentence of the paragraph before it, under the same heading.
         under_same_heading = previous is not None and previous.section == sentence.section
         earlier = previous if not same and under_same_heading else None
-        if anchor is not None and anchor.section != sentence.section:
-            anchor = None
-        # A pointer after a pointer (活动现场…。据悉，此次…) points to what the first did.
-        antecedent = anchor if previous_points else None
-        points = events.refers_back(sentence.text)
+        if not under_same_heading:
+            history = []
         found = sentence_records(
-            doc, sentence, previous if same else None, previous_bare, earlier, antecedent, points
+            doc, sentence, previous if same else None, previous_bare, earlier, history
         )
         records.extend(found)
-        previous_points = points
-        if not previous_points:
-            anchor = sentence
+        history = [*history[-_HISTORY + 1 :], sentence]
         previous, previous_bare = sentence, not found
     for i, rec in enumerate(records):
         rec.record_id = f"{doc.doc_id}:{i:04d}"
@@ -62,8 +56,7 @@ def sentence_records(
     previous: Sentence | None = None,
     previous_bare: bool = False,
     earlier: Sentence | None = None,
-    antecedent: Sentence | None = None,
-    points: bool | None = None,
+    history: list[Sentence] | None = None,
 ) -> list[ActivityRecord]:
     """The records of one sentence. ``previous`` is the paragraph's sentence before it:
     where this one refers back (``举办…机器人大赛。共有300多名选手参加比赛``), the
@@ -73,38 +66,56 @@ def sentence_records(
     sentence opening with a pointer (``活动现场，…``) or, after a sentence with no figure,
     with a statistic's opener (``据统计，…``) starts a paragraph, the last activity of
     ``earlier``, the sentence before it under the same heading. Where the sentence
-    before pointed back itself, a pointer here points to ``antecedent``, the sentence
-    that sentence pointed to. ``points``: whether this sentence points back (computed
-    here when not given)."""
+    before pointed back itself, a pointer here points to the sentence that one pointed
+    to (``history``: the sentences before this one under its heading)."""
     found = find_quantities(sentence.text)
     if not found:
         return []
     nlp_doc = annotate(sentence.text, doc.year, found)
     topic: Callable[[], Event | None] | None = None
     topic_kinds = _CARRIED_KINDS
-    if points is None:
-        points = events.refers_back(sentence.text)
-    back = points or (previous_bare and events.reports_on(sentence.text))
+    back = events.refers_back(sentence.text) or (
+        previous_bare and events.reports_on(sentence.text)
+    )
+    pointed = cache(partial(_antecedent, history or []))  # read only if asked
     if previous is None and earlier is not None and back:
         previous = earlier
     if previous is not None and previous_bare and not back:
         topic = cache(partial(_introduced, doc, previous))
     elif previous is not None and back:
         noun = events.refer_noun(sentence.text)
-        named = antecedent or previous  # tokenized only if a figure needs it
+        named = pointed() or previous  # tokenized only if a figure needs it
         topic = cache(partial(_topic, doc, named, noun))
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
         # A list of prizes goes on after a semicolon: its earlier part's competition.
         topic, topic_kinds = cache(partial(_competition, doc, previous)), frozenset({"award"})
-    before = antecedent or previous or earlier
     campaign = None
-    if before is not None and not events.sums_up(sentence.text):
-        campaign = cache(partial(_campaign, doc, before))
+    if (previous or earlier) is not None and not events.sums_up(sentence.text):
+        campaign = cache(partial(_campaign_before, doc, pointed, previous or earlier))
     return assemble(doc, sentence, nlp_doc, topic, topic_kinds, campaign)
+
+
+# How many sentences back a pointer after pointers may reach.
+_HISTORY = 6
+
+
+def _antecedent(history: list[Sentence]) -> Sentence | None:
+    """Where the sentence before pointed back itself (活动现场…。据悉，此次…), the last
+    sentence before it that did not: what the pointers point to; else None."""
+    if not history or not events.refers_back(history[-1].text):
+        return None
+    return next((s for s in reversed(history[:-1]) if not events.refers_back(s.text)), None)
 
 
 # The kinds of figure an earlier sentence's activity is carried to (money is a line's).
 _CARRIED_KINDS = frozenset({"sessions", "participants", "award", "count"})
+
+
+def _campaign_before(
+    doc: Document, pointed: Callable[[], Sentence | None], before: Sentence
+) -> Event | None:
+    """The campaign of the sentence the one before pointed to, else of ``before``."""
+    return _campaign(doc, pointed() or before)
 
 
 def _campaign(doc: Document, sentence: Sentence) -> Event | None:
@@ -505,6 +516,7 @@ def attach(
 _ASIDE = regex.compile(r"[（(][^（()）]*[）)]")
 
 
+@lru_cache(maxsize=64)
 def _asides(text: str) -> list[tuple[int, int]]:
     """Bracketed asides of a sentence, brackets included."""
     return [m.span() for m in _ASIDE.finditer(text)]
