@@ -528,8 +528,10 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         item_right = right if item_right < 0 else item_right
         near_start = max(item_left, m.start() - 8)
         near = text[near_start : min(item_right, m.end() + 8)]
-        attends = r.attend_before.search(text, left, m.start()) or r.attend_after.match(
-            text, m.end(), right
+        attends = (
+            r.attend_before.search(text, left, m.start())
+            or r.attend_after.match(text, m.end(), right)
+            or r.trained_after.match(text, m.end(), right)
         )
         if r.staff_cues.search(clause) and unit != "人次" and not attends:
             return "count"
