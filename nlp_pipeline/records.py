@@ -91,7 +91,9 @@ def sentence_records(
         topic, topic_kinds = cache(partial(_competition, doc, previous)), frozenset({"award"})
     campaign = None
     if (previous or earlier) is not None and not events.sums_up(sentence.text):
-        campaign = cache(partial(_campaign_before, doc, pointed, previous or earlier))
+        campaign = cache(
+            partial(_campaign_before, doc, pointed, previous or earlier, history or [])
+        )
     return assemble(doc, sentence, nlp_doc, topic, topic_kinds, campaign)
 
 
@@ -112,10 +114,21 @@ _CARRIED_KINDS = frozenset({"sessions", "participants", "award", "count"})
 
 
 def _campaign_before(
-    doc: Document, pointed: Callable[[], Sentence | None], before: Sentence
+    doc: Document,
+    pointed: Callable[[], Sentence | None],
+    before: Sentence,
+    history: list[Sentence],
 ) -> Event | None:
-    """The campaign of the sentence the one before pointed to, else of ``before``."""
-    return _campaign(doc, pointed() or before)
+    """The campaign of the sentence the one before pointed to, else of ``before``, else
+    of the sentence before that in the paragraph (a tally of what was handed out may follow
+    one that said where: …开展…宣传活动。现场设咨询台。发放…份)."""
+    first = pointed() or before
+    found = _campaign(doc, first)
+    if found is None:
+        older = [s for s in history[:-1] if s.paragraph == first.paragraph and s is not first]
+        if older:
+            found = _campaign(doc, older[-1])
+    return found
 
 
 def _campaign(doc: Document, sentence: Sentence) -> Event | None:
