@@ -100,12 +100,13 @@ def _parse_chinese(text: str, r: NumberRules) -> float | None:
             digit = None
         elif ch in r.large_units:
             unit = r.large_units[ch]
+            written = digit is not None or section != 0  # 零万 is zero, a bare 万 one 万
             section += digit or 0
             if unit > 10000 and total:
                 # 亿 after 万 (一万亿, 三千万亿) multiplies all that came before.
                 total = (total + section) * unit
             else:
-                total += (section or 1) * unit
+                total += (section if written else 1) * unit
             section = 0
             digit = None
     section += digit or 0
