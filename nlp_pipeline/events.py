@@ -82,6 +82,7 @@ class _Rules:
     continuing_ends: tuple[str, ...]
     prize_verbs: tuple[str, ...]
     fund_filler: regex.Pattern[str]
+    light_object: regex.Pattern[str]
     item_name: regex.Pattern[str]
     item_not: regex.Pattern[str]
     pointer: regex.Pattern[str]
@@ -186,6 +187,7 @@ def rules() -> _Rules:
         continuing_ends=tuple(data.get("continuing_ends", [])),
         prize_verbs=tuple(data.get("prize_verbs", [])),
         fund_filler=_regex(data, "fund_filler", name),
+        light_object=_regex(data, "light_object", name),
         item_name=_regex(data, "item_name", name),
         item_not=patterns.compile_words(data.get("item_not", []), name, "item_not"),
         pointer=_regex(data, "pointer", name),
@@ -412,6 +414,11 @@ def clause_action(
     benefit = _beneficiaries(text, left, right, start, end, r)
     if benefit is not None:
         return benefit
+    if kind in ("sessions", "participants"):
+        light = r.light_object.search(text, left, start)
+        if light is not None and not is_generic(light.group("object")):
+            # 开展法治巡讲30余次: the object of a light verb, counted by the figure after it
+            return TextMatch(light.start("object"), light.end("object"), light.group("object"))
     stop = next(
         (i for i in range(end, right) if text[i] in "、（(" or text[i].isdigit()), right
     )  # a list item ends at 、, the next figure or an aside
