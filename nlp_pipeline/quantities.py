@@ -494,18 +494,13 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     kind = r.unit_kind.get(unit, "count")
     left, right = clause_bounds(text, m.start(), m.end())
     clause = text[left:right]
-    if (
-        unit in r.award_units
-        and r.award_cues.search(clause)
-        and r.award_cues.search(r.award_not.sub(_blank, clause))
-    ):
+    if unit in r.award_units and _speaks_of_awards(clause, r):
         return "award"
     if (
         unit in r.award_units
         and left > 0
         and r.levels.match(text, left) is not None
-        and r.award_cues.search(text, 0, left)
-        and r.award_cues.search(r.award_not.sub(_blank, text[:left]))
+        and _speaks_of_awards(text[:left], r)
     ):
         return "award"  # …评选出一星级农家乐22家，二星级30家: the prizes go on
     if unit in ("个", "项") and (
@@ -528,10 +523,11 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         item_right = right if item_right < 0 else item_right
         near_start = max(item_left, m.start() - 8)
         near = text[near_start : min(item_right, m.end() + 8)]
+        trained = r.trained_after.match(text, m.end(), right) is not None
         attends = (
-            r.attend_before.search(text, left, m.start())
+            trained
+            or r.attend_before.search(text, left, m.start())
             or r.attend_after.match(text, m.end(), right)
-            or r.trained_after.match(text, m.end(), right)
         )
         if r.staff_cues.search(clause) and unit != "人次" and not attends:
             return "count"
@@ -540,7 +536,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         presenters = list(r.presenter_cues.finditer(near))
         if not presenters:
             return "participants"  # 机关干部80余人参加培训, 培训基层干部200人
-        if r.trained_after.match(text, m.end(), right):
+        if trained:
             return "participants"  # 教师60余人参加培训: taught, not teaching
         word = presenters[-1]
         if text[: near_start + word.start()].endswith(r.attendee_modifiers):
@@ -553,6 +549,14 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
             return "participants"  # 志愿者服务群众3000人次: the 群众 are counted
         return "count"
     return kind
+
+
+def _speaks_of_awards(text: str, r: _Rules) -> bool:
+    """True where ``text`` holds an award cue outside a meeting named for an award
+    (二百余人出席表彰大会 speaks of none)."""
+    return r.award_cues.search(text) is not None and (
+        r.award_cues.search(r.award_not.sub(_blank, text)) is not None
+    )
 
 
 def _blank(m: regex.Match[str]) -> str:
@@ -592,18 +596,12 @@ def money_role(text: str, start: int, end: int) -> str:
     r = rules()
     left, right = clause_bounds(text, start, end)
     if "《" in text:  # a cue inside a title (《关于下达…预算的通知》) says nothing of the figure
-        titles = [(s, e) for s, e in quoted_regions(text) if text[s] == "《"]
-        text = "".join(
-            " " * (e - s) if text[s] == "《" else text[s:e] for s, e in _pieces(len(text), titles)
-        )
+        text = blank(text, [(s, e) for s, e in quoted_regions(text) if text[s] == "《"])
     if r.base_before.search(text, left, start):
         # 比上年18.39亿元增加2.88亿元: last year's level, neither the change nor a new cue;
         # what the figure is comes from the clause's subject.
-        cues = [
-            c.group() for c in r.role_cues.finditer(text, 0, start) if r.role_of[c.group()]
-            in r.carried_roles
-        ]
-        return r.role_of[cues[-1]] if cues else "other"
+        base = _last_carried(text, start, r)
+        return r.role_of[base.group()] if base else "other"
     cues = [c.group() for c in r.role_cues.finditer(text, left, start)]
     level = bool(cues) and r.role_of[cues[-1]] == "level"
     cues = [c for c in cues if r.role_of[c] != "level"]
@@ -616,35 +614,36 @@ def money_role(text: str, start: int, end: int) -> str:
     if cue is None and not level:
         # Earlier clauses lend only what a figure is (budget, spent, income), not how
         # it moved: 增长6.6%，总量突破90万亿元 is no change amount.
-        earlier = list(r.role_cues.finditer(text, 0, left))
-        carried = [c for c in earlier if r.role_of[c.group()] in r.carried_roles]
-        cue = carried[-1].group() if carried else None
-        if cue in r.line_words:
-            line_left, _ = clause_bounds(text, carried[-1].start(), carried[-1].end())
-            if _staged(text, line_left, carried[-1].start(), r):
+        carried = _last_carried(text, left, r)
+        cue = carried.group() if carried else None
+        if carried is not None and cue in r.line_words:
+            line_left, _ = clause_bounds(text, carried.start(), carried.end())
+            if _staged(text, line_left, carried.start(), r):
                 cue = "预算"  # …部门预算项目支出87.5万元，分别是…经费5万元: the budget's items
     return r.role_of[cue] if cue else "other"
+
+
+def _last_carried(text: str, end: int, r: _Rules) -> regex.Match[str] | None:
+    """The last cue before ``end`` of a role an earlier clause lends (budget, spent,
+    income), or None."""
+    cues = r.role_cues.finditer(text, 0, end)
+    carried = [c for c in cues if r.role_of[c.group()] in r.carried_roles]
+    return carried[-1] if carried else None
 
 
 def _staged(text: str, left: int, start: int, r: _Rules) -> bool:
     """True where a budget word (预算, not a fund's name such as 一般公共预算) stands before
     ``start`` in its clause: a spending line of a budget, not spending."""
-    clause = r.fund_names.sub(lambda m: " " * len(m.group()), text[left:start])
+    clause = r.fund_names.sub(_blank, text[left:start])
     return "预算" in clause and "决算" not in clause
 
 
-def _pieces(n: int, regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """``[0, n)`` cut at the ``regions`` (sorted, not overlapping), regions included."""
-    out: list[tuple[int, int]] = []
-    at = 0
-    for s, e in regions:
-        if s > at:
-            out.append((at, s))
-        out.append((s, e))
-        at = e
-    if at < n:
-        out.append((at, n))
-    return out
+def blank(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with each ``[start, end)`` of ``spans`` replaced by as many spaces, so no
+    cue is read inside them and every offset stays where it was."""
+    for s, e in spans:
+        text = text[:s] + " " * (e - s) + text[e:]
+    return text
 
 
 def counted_object(text: str, nstart: int, end: int) -> str | None:

@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from . import budget, events, rates
 from .annotate import annotate, make_doc, matches
 from .ingest import Document
-from .quantities import QuantityMatch, clause_bounds, find_quantities, money_role
+from .quantities import QuantityMatch, blank, clause_bounds, find_quantities, money_role
 from .schema import ActivityRecord, DateMention, Event, Mention, Quantity, Rate
 from .segment import Sentence, segment
 
@@ -326,10 +326,7 @@ def _with_line_role(
     from the line."""
     if q.kind != "money" or event is None or event.line is None:
         return q
-    masked = text
-    for m in lines:
-        masked = masked[: m.start] + " " * (m.end - m.start) + masked[m.end :]
-    role = money_role(masked, q.start, q.end)
+    role = money_role(blank(text, [(m.start, m.end) for m in lines]), q.start, q.end)
     if role == "other":
         role = budget.line_role(event.line)
     return replace(q, role=role) if role != q.role else q
