@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 import regex
 
 from . import patterns
+from .quantities import clause_bounds
 
 # Half-width brackets are matched as the full-width ones the lexicon writes.
 _BRACKETS = str.maketrans("()", "（）")
@@ -126,12 +127,12 @@ def _opens(text: str, start: int, r: _Rules) -> bool:
     """True where a form at ``start`` opens its clause (after at most a year and a
     unit's name) and the clause before it, if any, states a figure: it is then the
     line, not the role of an item the clause before named."""
-    left = max(text.rfind(ch, 0, start) for ch in "，。；：,;:") + 1
+    left, _ = clause_bounds(text, start, start)
     if not r.opening.fullmatch(text, left, start):
         return False
     if left == 0:
         return True
-    before = max(text.rfind(ch, 0, left - 1) for ch in "，。；：,;:") + 1
+    before, _ = clause_bounds(text, left - 1, left - 1)
     return any(ch.isdigit() for ch in text[before : left - 1])
 
 

@@ -36,6 +36,7 @@ import regex
 
 from . import patterns
 from .ingest import Document
+from .quantities import clause_bounds
 from .schema import ActivityRecord
 from .segment import Sentence, segment
 from .tables import DocumentTables, IndicatorRecord, TableFigure, line_alias, line_aliases
@@ -447,7 +448,7 @@ def _read_rates(sentence: Sentence) -> list[StatedRate]:
 
 
 def _clause_before(text: str, pos: int) -> str:
-    start = max(text.rfind(ch, 0, pos) for ch in "，,；;。：:") + 1
+    start, _ = clause_bounds(text, pos, pos)
     return text[start:pos]
 
 

@@ -18,7 +18,7 @@ import regex
 from spacy.tokens import Doc
 
 from . import patterns, prefilter
-from .quantities import CLAUSE_BREAKS, quoted_regions
+from .quantities import CLAUSE_BREAKS, clause_bounds, quoted_regions
 
 _ORDINAL = regex.compile(r"第[\d一二三四五六七八九十百]{1,4}$")
 
@@ -86,7 +86,6 @@ class _Rules:
     item_name: regex.Pattern[str]
     item_not: regex.Pattern[str]
     pointer: regex.Pattern[str]
-    scope_words: tuple[str, ...]
     scope_prefix: regex.Pattern[str]
     subject_not_starting: tuple[str, ...]
     subject_not_exact: frozenset[str]
@@ -191,7 +190,6 @@ def rules() -> _Rules:
         item_name=_regex(data, "item_name", name),
         item_not=patterns.compile_words(data.get("item_not", []), name, "item_not"),
         pointer=_regex(data, "pointer", name),
-        scope_words=tuple(data.get("generic_prefixes", [])),
         scope_prefix=patterns.compile_regex(
             "^(?:" + patterns.alternation(list(data.get("generic_prefixes", []))) + "|[、和及与])+",
             name,
@@ -292,7 +290,7 @@ def is_generic(phrase: str) -> bool:
         return True
     if prefilter.may_match(r.pointer, phrase) and r.pointer.match(phrase):
         return True
-    if not phrase.startswith(r.scope_words):
+    if not phrase.startswith(r.generic_prefixes):
         return False
     rest = r.scope_prefix.sub("", phrase)
     return rest != phrase and rest in r.generic
@@ -476,10 +474,10 @@ def _beneficiaries(
         return _phrase(text, left, verb.start())
     if verb is not None and not text[left : verb.start()].strip() and left > 0:
         # 惠及 opens its clause: those the clause before reached (…实现跨省直接结算，惠及…)
-        prev_left = max(text.rfind(ch, 0, left - 1) for ch in "，；：") + 1
+        prev_left, _ = clause_bounds(text, left - 1, left - 1)
         return _phrase(text, prev_left, left - 1)
     if r.benefit_after.search(text[end:right]) and left > 0:
-        prev_left = text.rfind("，", 0, left - 1) + 1
+        prev_left, _ = clause_bounds(text, left - 1, left - 1)
         return _phrase(text, prev_left, left - 1)
     return None
 
@@ -561,7 +559,7 @@ def opening_object(text: str, left: int = 0, start: int = 0) -> TextMatch | None
     if m is None and left > 1:
         # Else the clause right before the figure's, where it is a policy of its own
         # with no figure (…，同时设立国家融资担保基金，首期规模达到…).
-        prev = max(text.rfind(ch, 0, left - 1) for ch in "，；") + 1
+        prev, _ = clause_bounds(text, left - 1, left - 1)
         if prev > 0 and not any(ch.isdigit() for ch in text[prev : left - 1]):
             m = r.clause_object.match(text, prev)
     if m is None or is_generic(m.group("topic")):
