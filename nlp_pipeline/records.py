@@ -137,37 +137,28 @@ def _campaign(doc: Document, sentence: Sentence) -> Event | None:
     reports (…开展“3·15”宣传活动。…发放宣传资料1000余份…)."""
     found = [
         e
-        for e in events.find_events(make_doc(sentence.text))
+        for e in _events_in(sentence.text)
         if e.type != "project" and (e.type != "other" or e.text.endswith(("活动", "行动")))
     ]
-    if not found:
-        return None
-    m = _mention(doc, sentence, found[-1].start, found[-1].end)
-    return Event(m.text, m.start, m.end, found[-1].type)
+    return _as_event(doc, sentence, found[-1]) if found else None
 
 
 def _competition(doc: Document, sentence: Sentence) -> Event | None:
     """The last competition a sentence piece names, for the prizes of the piece after it."""
-    found = [e for e in events.find_events(make_doc(sentence.text)) if e.type == "competition"]
-    if not found:
-        return None
-    m = _mention(doc, sentence, found[-1].start, found[-1].end)
-    return Event(m.text, m.start, m.end, found[-1].type)
+    found = [e for e in _events_in(sentence.text) if e.type == "competition"]
+    return _as_event(doc, sentence, found[-1]) if found else None
 
 
 def _topic(doc: Document, sentence: Sentence, noun: str | None = None) -> Event | None:
     """The last activity a sentence names (for the sentence after it): the last whose
     phrase ends in ``noun`` where the sentence after names it so (工程共…), else the
     last of a type other than ``other``."""
-    named = events.find_events(make_doc(sentence.text))
+    named = _events_in(sentence.text)
     found = [e for e in named if noun is not None and e.text.endswith(noun)]
     typed = [e for e in named if e.type != "other"]
     # How an activity was reported (…得到媒体报道) is no activity a pointer points back to.
     found = found or [e for e in typed if e.type != "publicity"] or typed
-    if not found:
-        return None
-    m = _mention(doc, sentence, found[-1].start, found[-1].end)
-    return Event(m.text, m.start, m.end, found[-1].type)
+    return _as_event(doc, sentence, found[-1]) if found else None
 
 
 def _introduced(doc: Document, sentence: Sentence) -> Event | None:
@@ -176,11 +167,23 @@ def _introduced(doc: Document, sentence: Sentence) -> Event | None:
     text = sentence.text.rstrip()
     if not events.introduces(text):
         return None
-    found = events.find_events(make_doc(text))
+    found = _events_in(text)
     if not found or not events.ends_sentence(text, found[-1].end):
         return None
-    m = _mention(doc, sentence, found[-1].start, found[-1].end)
-    return Event(m.text, m.start, m.end, found[-1].type)
+    return _as_event(doc, sentence, found[-1])
+
+
+@lru_cache(maxsize=32)
+def _events_in(text: str) -> tuple[events.EventMatch, ...]:
+    """The event phrases of an earlier sentence, tokenized once however many of the
+    sentence after's figures ask (topic, campaign, competition)."""
+    return tuple(events.find_events(make_doc(text)))
+
+
+def _as_event(doc: Document, sentence: Sentence, found: events.EventMatch) -> Event:
+    """An event phrase of ``sentence`` as a record's event, with raw offsets."""
+    m = _mention(doc, sentence, found.start, found.end)
+    return Event(m.text, m.start, m.end, found.type)
 
 
 def _matches(nlp_doc: Doc, key: str) -> list:
