@@ -75,7 +75,7 @@ def rules() -> _Rules:
         compound_forms=frozenset(str(f) for f in data.get("compound_forms", [])),
         allowed_before=str(data.get("allowed_before", "")),
         opening_forms=frozenset(str(f) for f in data.get("opening_forms", [])),
-        opening=patterns.compile_regex(data.get("opening", "(?!)"), name, "opening"),
+        opening=patterns.optional_regex(data, "opening", name),
     )
 
 

@@ -114,11 +114,6 @@ class _Rules:
     subject_orgs: tuple[str, ...]
 
 
-def _regex(data: dict, key: str, name: str) -> regex.Pattern[str]:
-    """A pattern of the rule file, or one that never matches where the key is absent."""
-    return patterns.compile_regex(data.get(key, "(?!)"), name, key)
-
-
 def _words(data: dict, key: str, name: str, template: str = "{}") -> regex.Pattern[str]:
     """The rule file's word list ``key`` as a pattern (``patterns.compile_words``)."""
     return patterns.compile_words(data.get(key, []), name, key, template)
@@ -159,7 +154,7 @@ def rules() -> _Rules:
             for o in data.get("organizers", [])
         ],
         org_split=patterns.compile_regex(data.get("org_split", "、"), name, "org_split"),
-        org_drop=_regex(data, "org_drop_suffix", name),
+        org_drop=patterns.optional_regex(data, "org_drop_suffix", name),
         money_only_type=str(data.get("money_only_type", "project")),
         award_only_type=str(data.get("award_only_type", "recognition")),
         forward_cues=tuple(data.get("forward_cues", [])),
@@ -173,23 +168,23 @@ def rules() -> _Rules:
         subject_kinds=frozenset(data.get("subject_kinds", ["participants"])),
         people_verbs_not=tuple(data.get("people_verbs_not", [])),
         benefit_before=_words(data, "benefit_before", name, "(?:{})$"),
-        benefit_after=_regex(data, "benefit_after", name),
+        benefit_after=patterns.optional_regex(data, "benefit_after", name),
         opening_topic=[
             patterns.compile_regex(t, name, "opening_topic") for t in data.get("opening_topic", [])
         ],
-        refer_back=_regex(data, "refer_back", name),
-        refer_noun=_regex(data, "refer_noun", name),
-        report_opening=_regex(data, "report_opening", name),
+        refer_back=patterns.optional_regex(data, "refer_back", name),
+        refer_noun=patterns.optional_regex(data, "refer_noun", name),
+        report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
         period_openings=tuple(data.get("period_openings", [])),
-        introduction=_regex(data, "introduction", name),
+        introduction=patterns.optional_regex(data, "introduction", name),
         continuing_ends=tuple(data.get("continuing_ends", [])),
         prize_verbs=tuple(data.get("prize_verbs", [])),
-        fund_filler=_regex(data, "fund_filler", name),
-        light_object=_regex(data, "light_object", name),
-        item_name=_regex(data, "item_name", name),
+        fund_filler=patterns.optional_regex(data, "fund_filler", name),
+        light_object=patterns.optional_regex(data, "light_object", name),
+        item_name=patterns.optional_regex(data, "item_name", name),
         item_not=patterns.compile_words(data.get("item_not", []), name, "item_not"),
-        pointer=_regex(data, "pointer", name),
+        pointer=patterns.optional_regex(data, "pointer", name),
         scope_prefix=patterns.compile_regex(
             "^(?:" + patterns.alternation(list(data.get("generic_prefixes", []))) + "|[、和及与])+",
             name,
@@ -199,14 +194,14 @@ def rules() -> _Rules:
         subject_not_exact=frozenset(data.get("subject_not_exact", [])),
         part_not_ending=tuple(data.get("part_not_ending", [])),
         entered_verbs=patterns.compile_words(data.get("entered_verbs", []), name, "entered_verbs"),
-        clause_subject=_regex(data, "clause_subject", name),
+        clause_subject=patterns.optional_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
         measure_prefixes=tuple(data.get("measure_prefixes", [])),
         subject_not_ending=tuple(data.get("subject_not_ending", [])),
         subject_adverbs=_words(data, "subject_adverbs", name, "(?:{})+"),
-        subject_time=_regex(data, "subject_time", name),
-        part_opening=_regex(data, "part_opening", name),
-        opening_object=_regex(data, "opening_object", name),
+        subject_time=patterns.optional_regex(data, "subject_time", name),
+        part_opening=patterns.optional_regex(data, "part_opening", name),
+        opening_object=patterns.optional_regex(data, "opening_object", name),
         clause_object=patterns.compile_regex(
             "(?:同时|并|还|进一步)?" + str(data.get("opening_object", "(?!)")).lstrip("^"),
             name,

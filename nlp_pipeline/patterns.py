@@ -132,5 +132,13 @@ def compile_words(
     return compile_regex(template.format(alternation(words) or "(?!)"), name, key)
 
 
+def optional_regex(
+    section: dict[str, Any], key: str, name: str, label: str | None = None
+) -> regex.Pattern[str]:
+    """The regular expression ``section[key]`` of a rule file (``label`` names it in an
+    error, ``key`` by default), or one that never matches where the key is absent."""
+    return compile_regex(section.get(key, "(?!)"), name, label or key)
+
+
 def userdict_path() -> Path:
     return patterns_dir() / "userdict.txt"

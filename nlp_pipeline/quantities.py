@@ -155,6 +155,9 @@ def rules() -> _Rules:
     def alt(words: list[str], key: str) -> regex.Pattern[str]:
         return patterns.compile_words(words, name, key)
 
+    def cue_regex(key: str) -> regex.Pattern[str]:
+        return patterns.optional_regex(cues, key, name, f"kind_cues.{key}")
+
     return _Rules(
         figure=patterns.compile_regex(figure.replace("@MIXED@", ""), name, "units"),
         # Digits with Chinese units inside (2万6千) are tried only where the text has them:
@@ -167,36 +170,24 @@ def rules() -> _Rules:
         multipliers=multipliers,
         award_cues=alt(cues["award"], "kind_cues.award"),
         staff_cues=alt(cues["staff"], "kind_cues.staff"),
-        attend_before=patterns.compile_regex(
-            cues.get("attend_before", "(?!)"), name, "kind_cues.attend_before"
-        ),
-        attend_after=patterns.compile_regex(
-            cues.get("attend_after", "(?!)"), name, "kind_cues.attend_after"
-        ),
-        trained_after=patterns.compile_regex(
-            cues.get("trained_after", "(?!)"), name, "kind_cues.trained_after"
-        ),
+        attend_before=cue_regex("attend_before"),
+        attend_after=cue_regex("attend_after"),
+        trained_after=cue_regex("trained_after"),
         issue_cues=alt(cues.get("issues", []), "kind_cues.issues"),
         award_not=alt(cues.get("award_not", []), "kind_cues.award_not"),
-        population=patterns.compile_regex(
-            cues.get("population", "(?!)"), name, "kind_cues.population"
-        ),
+        population=cue_regex("population"),
         line_words=frozenset(data.get("staged_line_words", [])),
         fund_names=alt(data.get("fund_names", []), "fund_names"),
         shared_unit_cue=alt(data.get("shared_unit_cues", []), "shared_unit_cues"),
         visit_cues=alt(cues.get("visits", []), "kind_cues.visits"),
-        base_before=patterns.compile_regex(data.get("base_before", "(?!)"), name, "base_before"),
-        sessions_noun=patterns.compile_regex(
-            cues.get("sessions_noun", "(?!)"), name, "kind_cues.sessions_noun"
-        ),
-        head_count=patterns.compile_regex(data.get("head_count", "(?!)"), name, "head_count"),
+        base_before=patterns.optional_regex(data, "base_before", name),
+        sessions_noun=cue_regex("sessions_noun"),
+        head_count=patterns.optional_regex(data, "head_count", name),
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
         participant_nouns=alt(cues.get("participant_nouns", []), "kind_cues.participant_nouns"),
         sessions_after=tuple(cues.get("sessions_after", [])),
-        sessions_before=patterns.compile_regex(
-            cues.get("sessions_before", "(?!)"), name, "kind_cues.sessions_before"
-        ),
+        sessions_before=cue_regex("sessions_before"),
         person_units=frozenset(data.get("person_units", [])),
         award_units=frozenset(data.get("award_units", [])),
         levels=alt(data.get("award_levels", []), "award_levels"),
@@ -208,13 +199,9 @@ def rules() -> _Rules:
         implicit_units=implicit_units,
         article_units=frozenset(data.get("article_units", [])),
         qualifier_words=frozenset(data.get("qualifier_words", [])),
-        quoted_level=patterns.compile_regex(
-            data.get("quoted_level", r"(?!)"), name, "quoted_level"
-        ),
+        quoted_level=patterns.optional_regex(data, "quoted_level", name),
         article_before=tuple(data.get("article_before", [])),
-        article_after=patterns.compile_regex(
-            data.get("article_after", r"(?!)"), name, "article_after"
-        ),
+        article_after=patterns.optional_regex(data, "article_after", name),
         not_after=tuple(data.get("not_after", [])),
         not_before=tuple(data.get("not_before", [])),
         exclude=patterns.compile_regex(

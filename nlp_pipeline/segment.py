@@ -96,8 +96,8 @@ def rules() -> _Rules:
         form_min_figures=int(data.get("form_line_min_figures", 2)),
         form_figure=patterns.compile_regex(data["form_figure"], name, "form_figure"),
         enumeration_starts=tuple(data.get("enumeration_starts", [])),
-        prose_run_on=patterns.compile_regex(data.get("prose_run_on", "(?!)"), name, "prose_run_on"),
-        date_field=patterns.compile_regex(data.get("date_field", "(?!)"), name, "date_field"),
+        prose_run_on=patterns.optional_regex(data, "prose_run_on", name),
+        date_field=patterns.optional_regex(data, "date_field", name),
         date_units=tuple(data.get("date_units", ["年"])),
         prose_punct=patterns.compile_regex(
             data.get("prose_punct", "[，。；]"), name, "prose_punct"
