@@ -410,7 +410,7 @@ def clause_action(
     if kind in ("sessions", "participants"):
         light = r.light_object.search(text, left, start)
         if light is not None and not is_generic(light.group("object")):
-            # 开展法治巡讲30余次: the object of a light verb, counted by the figure after it
+            # 开展普法巡讲24次: the object of a light verb, counted by the figure after it
             return TextMatch(light.start("object"), light.end("object"), light.group("object"))
     stop = next(
         (i for i in range(end, right) if text[i] in "、（(" or text[i].isdigit()), right

@@ -244,7 +244,7 @@ def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _groups_digits(text: str, i: int) -> bool:
-    """True where ``text[i]`` is a comma grouping digits (418,288.92): no clause break."""
+    """True where ``text[i]`` is a comma grouping digits (326,417.50): no clause break."""
     return (
         text[i] == "," and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
     )
@@ -282,7 +282,7 @@ def _head_counts(
     text: str, r: _Rules, taken: list[QuantityMatch], quoted: list[tuple[int, int]]
 ) -> list[QuantityMatch]:
     """A bare number after a head count's noun is that many people, at any size
-    (参与人数超过3000，): the noun says what is counted."""
+    (参与人数超过2600，): the noun says what is counted."""
     out: list[QuantityMatch] = []
     for m in r.head_count.finditer(text):
         start, end = m.span("figure")
@@ -497,7 +497,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     if unit in ("批", "期", "轮") and text[: m.start()].endswith("分"):
         return "sessions"  # 分三批发放…: how many times it was done
     if unit in ("个", "项", "次") and r.sessions_noun.search(text, left, m.start()):
-        return "sessions"  # 公务接待批次3978个: the noun before counts times
+        return "sessions"  # 公务接待批次260个: the noun before counts times
     if unit == "批" and r.visit_cues.search(text, left, m.start()):
         return "sessions"  # 接待来访762批: visits received, as 批次
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
@@ -519,7 +519,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         if r.staff_cues.search(clause) and unit != "人次" and not attends:
             return "count"
         if r.population.fullmatch(text, left, m.start()):
-            return "count"  # 今年高校毕业生超过1000万人: a population, no activity's
+            return "count"  # 今年高校毕业生预计超过900万人: a population, no activity's
         presenters = list(r.presenter_cues.finditer(near))
         if not presenters:
             return "participants"  # 机关干部80余人参加培训, 培训基层干部200人
@@ -585,7 +585,7 @@ def money_role(text: str, start: int, end: int) -> str:
     if "《" in text:  # a cue inside a title (《关于下达…预算的通知》) says nothing of the figure
         text = blank(text, [(s, e) for s, e in quoted_regions(text) if text[s] == "《"])
     if r.base_before.search(text, left, start):
-        # 比上年18.39亿元增加2.88亿元: last year's level, neither the change nor a new cue;
+        # 比上年9.6亿元增加1.2亿元: last year's level, neither the change nor a new cue;
         # what the figure is comes from the clause's subject.
         base = _last_carried(text, start, r)
         return r.role_of[base.group()] if base else "other"
@@ -594,7 +594,7 @@ def money_role(text: str, start: int, end: int) -> str:
     cues = [c for c in cues if r.role_of[c] != "level"]
     cue = cues[-1] if cues else None
     if cue in r.line_words and _staged(text, left, start, r):
-        cue = "预算"  # 部门预算项目支出87.5万元: the budget's spending line, not spending
+        cue = "预算"  # 部门预算项目支出64.2万元: the budget's spending line, not spending
     if cue is None and not level:
         after = r.role_cues.search(text, end, right)
         cue = after.group() if after and r.role_of[after.group()] != "level" else None
@@ -606,7 +606,7 @@ def money_role(text: str, start: int, end: int) -> str:
         if carried is not None and cue in r.line_words:
             line_left, _ = clause_bounds(text, carried.start(), carried.end())
             if _staged(text, line_left, carried.start(), r):
-                cue = "预算"  # …部门预算项目支出87.5万元，分别是…经费5万元: the budget's items
+                cue = "预算"  # …部门预算项目支出64.2万元，分别是…经费5万元: the budget's items
     return r.role_of[cue] if cue else "other"
 
 

@@ -134,7 +134,7 @@ def _campaign_before(
 def _campaign(doc: Document, sentence: Sentence) -> Event | None:
     """The last campaign or activity (no budget line; of type ``other`` only a …活动 or
     …行动) a sentence names, for the handing out and putting up that the sentence after it
-    reports (…开展“3·15”宣传活动。…发放宣传资料1000余份…)."""
+    reports (…开展“3·15”宣传活动。…发放宣传资料700余份…)."""
     found = [
         e
         for e in _events_in(sentence.text)
@@ -256,7 +256,7 @@ def assemble(
                 m = _mention(doc, sentence, action.start, action.end)
                 event_of[key] = Event(m.text, m.start, m.end, events.event_type(m.text, ""))
         elif handing_out and q.kind != "money" and not _acts(sentence.text, q):
-            key = "campaign"  # …发放了手册800余本，宣传册1100余份: the same handing out
+            key = "campaign"  # …发放了手册600余本，折页900余份: the same handing out
         else:
             key = None
             event_of[key] = None
@@ -561,7 +561,7 @@ def _counted_objects(
                 and not events.names_an_action(e.text)
                 and gap_before in ("", "共有", "共", "达", "为", "有")
                 and events.counts_items(q.unit)
-                # …锦标赛共有46支队伍: the noun after the unit is what is counted
+                # …联赛共有32支队伍: the noun after the unit is what is counted
                 and not (gap_before and _names_after(text, q.end))
             ):
                 out.add(e)
