@@ -22,6 +22,7 @@ class NumberRules:
     prefix: dict[str, str]
     suffix: dict[str, str]
     post: dict[str, str]
+    point: str
 
     @property
     def chinese_chars(self) -> str:
@@ -44,6 +45,7 @@ def rules() -> NumberRules:
         prefix=_invert(quals.get("prefix", {})),
         suffix=_invert(quals.get("suffix", {})),
         post=_invert(quals.get("post", {})),
+        point=str(data.get("point", "点")),
     )
 
 
@@ -71,7 +73,7 @@ def parse_number(text: str) -> float | None:
             return None
     if _is_chinese_numeral(text):
         return _parse_chinese(text, r)
-    return None
+    return _parse_chinese_decimal(text, r)
 
 
 def _is_arabic(text: str) -> bool:
@@ -111,6 +113,25 @@ def _parse_chinese(text: str, r: NumberRules) -> float | None:
             digit = None
     section += digit or 0
     return float(total + section)
+
+
+def _parse_chinese_decimal(text: str, r: NumberRules) -> float | None:
+    """A Chinese numeral with a decimal point 点 (``六点三万亿``, ``八点五``): the whole
+    part read as a numeral, the digits after 点 one by one, then any 万/亿 after them."""
+    whole, sep, rest = text.partition(r.point)
+    if not sep or not whole or not _is_chinese_numeral(whole):
+        return None
+    factor = 1
+    while rest and rest[-1] in r.large_units:
+        factor *= r.large_units[rest[-1]]
+        rest = rest[:-1]
+    if not rest or not all(ch in r.digits for ch in rest):
+        return None
+    integer = _parse_chinese(whole, r)
+    if integer is None:
+        return None
+    fraction = "".join(str(r.digits[ch]) for ch in rest)
+    return float((Decimal(int(integer)) + Decimal("0." + fraction)) * factor)
 
 
 def qualifier_for(word: str, position: str) -> str | None:

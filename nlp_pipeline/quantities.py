@@ -88,6 +88,8 @@ class _Rules:
     not_after: tuple[str, ...]
     not_before: tuple[str, ...]
     exclude: regex.Pattern[str]
+    breakdown: regex.Pattern[str]
+    views: regex.Pattern[str]
     object_verbs: regex.Pattern[str]
 
 
@@ -116,9 +118,11 @@ def rules() -> _Rules:
     multipliers = {str(k): int(v) for k, v in data.get("multipliers", {}).items()}
     chinese = regex.escape(nr.chinese_chars)
     suffix = patterns.alternation(list(nr.suffix))
+    # 六点三万亿元: a Chinese numeral's decimals (numbers.yaml's point)
+    point = rf"(?:{regex.escape(nr.point)}[{regex.escape(''.join(nr.digits))}]{{1,6}})?"
     figure = (
         rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
-        rf"(?<![\dA-Za-z.\-])(?P<num>@MIXED@{_DOUBLED}|{_NUMBER}|(?<![{chinese}])[{chinese}]{{1,12}})"
+        rf"(?<![\dA-Za-z.\-])(?P<num>@MIXED@{_DOUBLED}|{_NUMBER}|(?<![{chinese}])[{chinese}]{{1,12}}{point})"
         r"(?![\d])"
         rf"(?P<suf1>{suffix})?"
         rf"(?P<mult>{patterns.alternation(list(multipliers))})?"
@@ -135,7 +139,7 @@ def rules() -> _Rules:
     large_figure = (
         rf"(?P<pre>{patterns.alternation(list(nr.prefix))})?"
         rf"(?<![\dA-Za-z.\-])(?P<num>(?:{_NUMBER})(?:{suffix})? ?(?:万亿|亿|万)"
-        rf"|(?<![{chinese}几数])[{chinese}]{{1,8}}[万亿]"
+        rf"|(?<![{chinese}几数])[{chinese}]{{1,8}}{point}[万亿]"
         # 上亿群众, 上万家企业: 上 (over) and a bare 万 or 亿
         rf"|(?<=(?<![\p{{Han}}])上|[，、；：]上)(?:亿|万))(?P<suf2>{suffix})?"
     )
@@ -162,9 +166,7 @@ def rules() -> _Rules:
         figure=patterns.compile_regex(figure.replace("@MIXED@", ""), name, "units"),
         # Digits with Chinese units inside (2万6千) are tried only where the text has them:
         # an alternative more at every position costs the most-run pattern a tenth.
-        figure_mixed=patterns.compile_regex(
-            figure.replace("@MIXED@", _MIXED + "|"), name, "units"
-        ),
+        figure_mixed=patterns.compile_regex(figure.replace("@MIXED@", _MIXED + "|"), name, "units"),
         unit_kind=unit_kind,
         currencies=currencies,
         multipliers=multipliers,
@@ -194,6 +196,8 @@ def rules() -> _Rules:
         role_cues=alt(list(role_of), "money_roles"),
         role_of=role_of,
         carried_roles=frozenset(data.get("money_roles_carried", [])),
+        breakdown=patterns.optional_regex(data, "breakdown", name),
+        views=cue_regex("views"),
         implicit=patterns.compile_regex(implicit, name, "implicit_units"),
         implicit_before=patterns.compile_regex(implicit_before, name, "implicit_units"),
         implicit_units=implicit_units,
@@ -275,7 +279,37 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     if large:
         found.extend(_implicit_people(text, r, quoted, found, excluded))
     found.sort(key=lambda x: x.start)
+    if r.breakdown.search(text):
+        found = _breakdowns(text, r, found)
     return found
+
+
+_ITEM_BREAKS = "，、；：,;:"
+
+
+def _breakdowns(text: str, r: _Rules, found: list[QuantityMatch]) -> list[QuantityMatch]:
+    """People figures after a breakdown word are of the kind of the total of people they
+    break down (干部15人，其中藏族4人、回族6人; 培训学员200人，其中教师80人). A figure
+    whose own item says its people attend or are trained keeps its kind."""
+    out = list(found)
+    total: QuantityMatch | None = None
+    for i, q in enumerate(found):
+        if q.unit not in r.person_units or q.kind not in ("count", "participants"):
+            total = None
+            continue
+        if total is None:
+            total = q
+            continue
+        item_left = max(text.rfind(ch, 0, q.start) for ch in _ITEM_BREAKS) + 1
+        attends = (
+            r.attend_before.search(text, item_left, q.start)
+            or r.attend_after.match(text, q.end)
+            or r.trained_after.match(text, q.end)
+        )
+        if q.kind != total.kind and not attends and r.breakdown.search(text, total.end, q.start):
+            obj = counted_object(text, q.start, q.end) if total.kind == "count" else None
+            out[i] = replace(q, kind=total.kind, object=obj)
+    return out
 
 
 def _head_counts(
@@ -412,9 +446,7 @@ def _build(
     if not _plausible_chinese(num, m, r, before):
         return None
     if _MIXED_NUMBER.fullmatch(num):
-        value: float | None = sum(
-            int(n) * _MIXED_UNIT[u] for n, u in _MIXED_PART.findall(num)
-        )
+        value: float | None = sum(int(n) * _MIXED_UNIT[u] for n, u in _MIXED_PART.findall(num))
     else:
         value = numbers.parse_number(m.group("half") or num)
     if value is None:
@@ -498,6 +530,8 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         return "sessions"  # 分三批发放…: how many times it was done
     if unit in ("个", "项", "次") and r.sessions_noun.search(text, left, m.start()):
         return "sessions"  # 公务接待批次260个: the noun before counts times
+    if unit == "次" and r.views.search(text, max(left, m.start() - 12), m.start()):
+        return "count"  # 阅读量2万余次: clicks, not times held
     if unit == "批" and r.visit_cues.search(text, left, m.start()):
         return "sessions"  # 接待来访762批: visits received, as 批次
     if unit == "期" and r.issue_cues.search(text, left, m.start()):

@@ -16,10 +16,12 @@ from functools import cache
 
 import regex
 
-from . import patterns
+from . import numbers, patterns
 from .quantities import QuantityMatch, clause_bounds
 
 _PERCENT = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*%")
+# 百分之八点五: a percentage written in Chinese numerals
+_CHINESE_PERCENT = "百分之"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class _Rules:
     down: regex.Pattern[str]
     cues: regex.Pattern[str]
     kind_of: dict[str, str]
+    percent: regex.Pattern[str]
 
 
 @cache
@@ -61,16 +64,28 @@ def rules() -> _Rules:
         down=patterns.compile_regex(patterns.alternation(down), name, "down"),
         cues=patterns.compile_regex(patterns.alternation(list(kind_of)), name, "execution"),
         kind_of=kind_of,
+        percent=_percent_pattern(),
+    )
+
+
+def _percent_pattern() -> regex.Pattern[str]:
+    """``12.5%`` or ``百分之十二点五`` (numbers.yaml's digits, units and point)."""
+    nr = numbers.rules()
+    chinese = regex.escape(nr.chinese_chars)
+    digits = regex.escape("".join(nr.digits))
+    return regex.compile(
+        rf"{_PERCENT.pattern}|{_CHINESE_PERCENT}[{chinese}]{{1,8}}"
+        rf"(?:{regex.escape(nr.point)}[{digits}]{{1,6}})?"
     )
 
 
 def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
     """The rates of a sentence, each with the index of the figure it describes."""
-    if "%" not in text or not figures:
+    if not figures or ("%" not in text and _CHINESE_PERCENT not in text):
         return []
     r = rules()
     out: list[RateMatch] = []
-    for m in _PERCENT.finditer(text):
+    for m in r.percent.finditer(text):
         start, end = m.span()
         left, _ = clause_bounds(text, start, end)
         direction = r.direction.search(text, max(0, start - 8), start)
@@ -91,9 +106,18 @@ def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
         figure = _described(text, figures, start, end, strict=kind == "other")
         if figure is None:
             continue
-        number = float(m.group().rstrip("%").strip())
+        number = _percent_value(m.group())
+        if number is None:
+            continue
         out.append(RateMatch(start, end, text[start:end], kind, sign * number / 100, figure))
     return out
+
+
+def _percent_value(written: str) -> float | None:
+    """The number of ``12.5%`` or of ``百分之十二点五``."""
+    if written.startswith(_CHINESE_PERCENT):
+        return numbers.parse_number(written[len(_CHINESE_PERCENT) :])
+    return float(written.rstrip("%").strip())
 
 
 def _described(
