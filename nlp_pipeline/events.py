@@ -579,6 +579,12 @@ def refers_back(text: str) -> bool:
     return rules().refer_back.search(text) is not None or refer_noun(text) is not None
 
 
+def points_back(text: str) -> bool:
+    """True where ``text`` holds a word pointing back (此次活动, 活动现场, 参加比赛); unlike
+    ``refers_back``, a bare noun opening it (行动以来) is none."""
+    return rules().refer_back.search(text) is not None
+
+
 def entered_contest(
     text: str, left: int, prize: EventMatch, candidates: list[EventMatch]
 ) -> EventMatch | None:

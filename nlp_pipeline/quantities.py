@@ -405,6 +405,11 @@ def _implicit_people(
         if value is None or (value < 10000 and kind != "money"):  # 0.85万 of money is read
             continue
         pre = m.group("pre")
+        nr = numbers.rules()
+        if not (pre or suffix) and all(
+            ch in nr.small_units or ch in nr.large_units for ch in m.group("num")
+        ):
+            continue  # a bare 百万/千万 names (百万农民培育行动); only 逾万人, 上亿群众 count
         post = m.groupdict().get("post2")
         if suffix:
             qualifier = numbers.qualifier_for(suffix, "suffix") or "exact"

@@ -74,9 +74,7 @@ def sentence_records(
     nlp_doc = annotate(sentence.text, doc.year, found)
     topic: Callable[[], Event | None] | None = None
     topic_kinds = _CARRIED_KINDS
-    back = events.refers_back(sentence.text) or (
-        previous_bare and events.reports_on(sentence.text)
-    )
+    back = events.refers_back(sentence.text) or (previous_bare and events.reports_on(sentence.text))
     pointed = cache(partial(_antecedent, history or []))  # read only if asked
     if previous is None and earlier is not None and back:
         previous = earlier
@@ -84,8 +82,8 @@ def sentence_records(
         topic = cache(partial(_introduced, doc, previous))
     elif previous is not None and back:
         noun = events.refer_noun(sentence.text)
-        named = pointed() or previous  # tokenized only if a figure needs it
-        topic = cache(partial(_topic, doc, named, noun))
+        older = [s for s in history or [] if s.paragraph == previous.paragraph]
+        topic = cache(partial(_topic_back, doc, pointed, previous, older, noun))
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
         # A list of prizes goes on after a semicolon: its earlier part's competition.
         topic, topic_kinds = cache(partial(_competition, doc, previous)), frozenset({"award"})
@@ -94,7 +92,21 @@ def sentence_records(
         campaign = cache(
             partial(_campaign_before, doc, pointed, previous or earlier, history or [])
         )
-    return assemble(doc, sentence, nlp_doc, topic, topic_kinds, campaign)
+    same_paragraph = [s for s in history or [] if s.paragraph == sentence.paragraph]
+    paragraph_topic = (
+        cache(partial(_paragraph_contest, doc, same_paragraph)) if same_paragraph else None
+    )
+    return assemble(doc, sentence, nlp_doc, topic, topic_kinds, campaign, paragraph_topic)
+
+
+def _paragraph_contest(doc: Document, before: list[Sentence]) -> Event | None:
+    """The competition the last earlier sentence of the paragraph that named one named:
+    whose prizes a later sentence that names none reports (举办…书画大赛。…共评出一等奖12个)."""
+    for sentence in reversed(before):
+        found = _competition(doc, sentence)
+        if found is not None:
+            return found
+    return None
 
 
 # How many sentences back a pointer after pointers may reach.
@@ -161,6 +173,30 @@ def _topic(doc: Document, sentence: Sentence, noun: str | None = None) -> Event 
     return _as_event(doc, sentence, found[-1]) if found else None
 
 
+def _topic_back(
+    doc: Document,
+    pointed: Callable[[], Sentence | None],
+    previous: Sentence,
+    older: list[Sentence],
+    noun: str | None,
+) -> Event | None:
+    """What a sentence that refers back names: the activity of the sentence the one before
+    pointed to, else of the sentence before, else of the last earlier sentence of that
+    paragraph that named one (举办…大赛。赛事分为…四个组别。比赛共评出…). Where the
+    sentence names it by a bare noun, one ending in that noun first (工程共…)."""
+    first = pointed() or previous
+    sentences = [first, *(s for s in reversed(older) if s is not first and s is not previous)]
+    if noun is not None:
+        for sentence in sentences:
+            named = [e for e in _events_in(sentence.text) if e.text.endswith(noun)]
+            if named:
+                return _as_event(doc, sentence, named[-1])
+    for sentence in sentences:
+        if (found := _topic(doc, sentence)) is not None:
+            return found
+    return None
+
+
 def _introduced(doc: Document, sentence: Sentence) -> Event | None:
     """The activity a list item's opening sentence, with no figure, ends with
     (一是开展…技术培训。), or None."""
@@ -197,10 +233,12 @@ def assemble(
     topic: Callable[[], Event | None] | None = None,
     topic_kinds: frozenset[str] = _CARRIED_KINDS,
     campaign: Callable[[], Event | None] | None = None,
+    paragraph_topic: Callable[[], Event | None] | None = None,
 ) -> list[ActivityRecord]:
     """Group the sentence's figures by the event each belongs to. ``campaign`` gives
     the activity the sentence before named, whose handing out and putting up this
-    sentence may report by verb phrases (``发放宣传资料…份``)."""
+    sentence may report by verb phrases (``发放宣传资料…份``); ``paragraph_topic`` the
+    activity an earlier sentence of the paragraph named, for figures nothing else names."""
     figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
     lines = [_line_event(m) for m in _matches(nlp_doc, "lines")]
     found_events: list[events.EventMatch] = [
@@ -257,6 +295,13 @@ def assemble(
                 event_of[key] = Event(m.text, m.start, m.end, events.event_type(m.text, ""))
         elif handing_out and q.kind != "money" and not _acts(sentence.text, q):
             key = "campaign"  # …发放了手册600余本，折页900余份: the same handing out
+        elif (
+            paragraph_topic is not None
+            and q.kind == "award"
+            and (carried := paragraph_topic()) is not None
+        ):
+            key = "paragraph"  # …举办…书画大赛。…共评出一等奖12个: the paragraph's contest
+            event_of[key] = carried
         else:
             key = None
             event_of[key] = None
@@ -343,9 +388,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     is; else that policy, for figures other than counts; else, other than for money and
     counts, the topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
-    found = events.clause_subject(text, left, q.start, q.text, q.kind) or _list_item(
-        text, q, left
-    )
+    found = events.clause_subject(text, left, q.start, q.text, q.kind) or _list_item(text, q, left)
     if found is not None:
         return found
     action = events.clause_action(text, left, right, q.start, q.end, q.kind)
@@ -502,6 +545,8 @@ def attach(
         title_end = clause_bounds(text, before[-1].start, before[-1].end)[1]
         if text[title_end : title_end + 1] in ("：", ":"):
             return after_same[0]  # （三）科普活动开展：12所学校开展…实践活动: the title yields
+    if q.kind == "award" and (prized := [e for e in before if e.type in _PRIZED]):
+        return prized[-1]  # …星级评定工作，经过现场考察，评选出一星级22家: the rating's
     if before and not (
         before[-1] in busy
         and (
@@ -517,6 +562,14 @@ def attach(
         opening = [e for e in before if e not in busy]
         if opening:
             return opening[-1]
+        if (
+            before[-1].end <= left
+            and events.hands_out(text[left : q.start].lstrip("，,；;、 并还同时共累计"))
+            and not events.points_back(text[: before[-1].start])
+        ):
+            # What an activity handed out or put up is its output, busy or not (开展宣传活动
+            # 21场，悬挂横幅50余条); after a pointer, the activity pointed to takes it.
+            return before[-1]
     if after_same:
         return after_same[0]
     if q.kind != "money" and events.leads_forward(text[left:right]):
@@ -525,6 +578,9 @@ def attach(
             return after[0]
     return None
 
+
+# The types of event whose prizes an award figure reports, before any nearer event.
+_PRIZED = frozenset({"competition", "recognition"})
 
 _ASIDE = regex.compile(r"[（(][^（()）]*[）)]")
 
@@ -573,9 +629,7 @@ def _names_after(text: str, end: int) -> bool:
     return end < len(text) and "\u4e00" <= text[end] <= "\u9fff"
 
 
-def _part_named(
-    text: str, q: QuantityMatch, ev: events.EventMatch
-) -> events.EventMatch | None:
+def _part_named(text: str, q: QuantityMatch, ev: events.EventMatch) -> events.EventMatch | None:
     """The part a figure's own clause names after 其中, where the event it took comes from
     an earlier clause (…减税降费…，其中减免社保费1.7万亿元: 减免社保费), else None."""
     left, _ = clause_bounds(text, q.start, q.end)
