@@ -83,6 +83,7 @@ class _Rules:
     article_units: frozenset[str]
     qualifier_words: frozenset[str]
     quoted_level: regex.Pattern[str]
+    named_prize: regex.Pattern[str]
     article_before: tuple[str, ...]
     article_after: regex.Pattern[str]
     not_after: tuple[str, ...]
@@ -171,7 +172,7 @@ def rules() -> _Rules:
         currencies=currencies,
         multipliers=multipliers,
         award_cues=alt(cues["award"], "kind_cues.award"),
-        staff_cues=alt(cues["staff"], "kind_cues.staff"),
+        staff_cues=alt(cues["staff"] + cues.get("people_counted", []), "kind_cues.staff"),
         attend_before=cue_regex("attend_before"),
         attend_after=cue_regex("attend_after"),
         trained_after=cue_regex("trained_after"),
@@ -204,6 +205,7 @@ def rules() -> _Rules:
         article_units=frozenset(data.get("article_units", [])),
         qualifier_words=frozenset(data.get("qualifier_words", [])),
         quoted_level=patterns.optional_regex(data, "quoted_level", name),
+        named_prize=patterns.optional_regex(data, "named_prize", name),
         article_before=tuple(data.get("article_before", [])),
         article_after=patterns.optional_regex(data, "article_after", name),
         not_after=tuple(data.get("not_after", [])),
@@ -589,6 +591,10 @@ def _blank(m: regex.Match[str]) -> str:
     return " " * len(m.group())
 
 
+def _han(ch: str) -> bool:
+    return bool(ch) and "\u4e00" <= ch <= "\u9fff"
+
+
 def award_level(text: str, start: int, end: int) -> str | None:
     """The prize grade nearest a figure in its clause: just before it, else after it."""
     r = rules()
@@ -599,11 +605,31 @@ def award_level(text: str, start: int, end: int) -> str | None:
         for lm in r.levels.finditer(text, left, right)
         if not _inside(lm.start(), quoted)
     ]
-    # A prize named in quotes (“优秀健康科普作品奖”, “优秀”称号) is a level too.
+    # A grade the prize word goes on from is the prize (优秀组织奖5个, not 优秀组织).
+    found = [
+        (s, e + 1, lv + "奖")
+        if text[e : e + 1] == "奖" and not _han(text[e + 1 : e + 2])
+        else (s, e, lv)
+        for s, e, lv in found
+    ]
+    # A prize named in quotes (“优秀健康科普作品奖”, “优秀”称号) is a level too, and so is one
+    # named without a grade as its list item's own (…、优秀指导奖10个).
     found += [
         (lm.start(), lm.end(), lm.group("level"))
         for lm in r.quoted_level.finditer(text, left, right)
     ]
+    found += [
+        (lm.start("level"), lm.end("level"), lm.group("level"))
+        for lm in r.named_prize.finditer(text, left, right)
+        if not any(lm.start("level") <= s and e <= lm.end("level") for s, e, _ in found)
+    ]
+    # The figure's own item of a list first: a neighbour's grade is not its own
+    # (鼓励奖40名、1个优秀个人奖).
+    item_left = max(left, text.rfind("、", left, start) + 1)
+    item_right = text.find("、", end, right)
+    item_right = right if item_right < 0 else item_right
+    own = [f for f in found if item_left <= f[0] and f[1] <= item_right]
+    found = own or found
     best: tuple[int, str] | None = None
     for s, e, level in found:
         if e <= start:
