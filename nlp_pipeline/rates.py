@@ -19,7 +19,8 @@ import regex
 from . import numbers, patterns
 from .quantities import QuantityMatch, clause_bounds
 
-_PERCENT = regex.compile(r"(?<![\d.])\d+(?:\.\d+)?\s*%")
+# 1,055.4%: a comma grouping digits is part of the number
+_PERCENT = regex.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%")
 # 百分之八点五: a percentage written in Chinese numerals
 _CHINESE_PERCENT = "百分之"
 
@@ -117,7 +118,7 @@ def _percent_value(written: str) -> float | None:
     """The number of ``12.5%`` or of ``百分之十二点五``."""
     if written.startswith(_CHINESE_PERCENT):
         return numbers.parse_number(written[len(_CHINESE_PERCENT) :])
-    return float(written.rstrip("%").strip())
+    return float(written.rstrip("%").strip().replace(",", ""))
 
 
 def _described(
