@@ -75,6 +75,7 @@ class _Rules:
     item_units: frozenset[str]
     refer_back: regex.Pattern[str]
     refer_noun: regex.Pattern[str]
+    pointer_kind: regex.Pattern[str]
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
     period_openings: tuple[str, ...]
@@ -174,6 +175,7 @@ def rules() -> _Rules:
         ],
         refer_back=patterns.optional_regex(data, "refer_back", name),
         refer_noun=patterns.optional_regex(data, "refer_noun", name),
+        pointer_kind=patterns.optional_regex(data, "pointer_kind", name),
         report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
         period_openings=tuple(data.get("period_openings", [])),
@@ -678,6 +680,13 @@ def hands_out(action: str) -> bool:
 def reports_on(text: str) -> bool:
     """True where a sentence opens as a report on what was just described (据统计，…)."""
     return rules().report_opening.match(text) is not None
+
+
+def pointed_kind(text: str) -> str | None:
+    """The kind a pointer near the sentence's start names (此次宣传活动… → 宣传活动; 在本次
+    集中宣传活动中 → 集中宣传活动), or None where the pointer names none or there is none."""
+    m = rules().pointer_kind.search(text, 0, 24)
+    return m.group("kind") if m is not None else None
 
 
 def refer_noun(text: str) -> str | None:

@@ -427,7 +427,11 @@ _CHANGES = re.compile(
     + _SPACES
     + _INVISIBLE
     + r"]+)|(?P<wide>[\uff01-\uff5e])"
+    # Half-width clause marks written in Chinese prose (pasted web text, some PDFs): the
+    # Chinese mark, so the rules read one set of punctuation (…万元,下降 → …万元，下降).
+    + r"|(?<=[\u4e00-\u9fff”）%])(?P<half>[,;:!?])(?![\dA-Za-z])"
 )
+_CHINESE_MARK = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 
 
 class _Builder:
@@ -488,7 +492,9 @@ def normalize(raw: str) -> MappedText:
     - HTML tags are removed (cells become tabs, block tags line breaks), entities
       decoded, Markdown ``**``/``__`` and converters' ``[bookmark: …]`` marks removed;
     - full-width digits, letters and ASCII symbols become half-width (Chinese
-      punctuation such as ，。；（） is kept);
+      punctuation such as ，。；（） is kept); half-width clause marks ``,;:!?`` right after a
+      Chinese character, a closing quote or bracket, or ``%`` become the Chinese ones
+      (pasted web text writes ``…万元,下降…``), so the rules read one set of marks;
     - ``\\r`` is dropped; spaces (also no-break ones and ``&nbsp;``) are removed
       except between two Latin letters, so ``414.89 万元`` reads ``414.89万元`` and
       ``2024 年`` reads ``2024年``; zero-width characters and soft hyphens are removed;
@@ -508,6 +514,8 @@ def normalize(raw: str) -> MappedText:
         token = m.group(0)
         if m.group("wide") is not None:
             b.add(_fullwidth(token), start, end)
+        elif m.group("half") is not None:
+            b.add(_CHINESE_MARK[token], start, end)
         elif m.group("spaces") is not None:
             if _between_letters(b, raw, end) and token.strip(_INVISIBLE):
                 b.add(" ", start, end)

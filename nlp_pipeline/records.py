@@ -81,7 +81,7 @@ def sentence_records(
     if previous is not None and previous_bare and not back:
         topic = cache(partial(_introduced, doc, previous))
     elif previous is not None and back:
-        noun = events.refer_noun(sentence.text)
+        noun = events.refer_noun(sentence.text) or events.pointed_kind(sentence.text)
         older = [s for s in history or [] if s.paragraph == previous.paragraph]
         topic = cache(partial(_topic_back, doc, pointed, previous, older, noun))
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
@@ -187,10 +187,18 @@ def _topic_back(
     first = pointed() or previous
     sentences = [first, *(s for s in reversed(older) if s is not first and s is not previous)]
     if noun is not None:
-        for sentence in sentences:
-            named = [e for e in _events_in(sentence.text) if e.text.endswith(noun)]
-            if named:
-                return _as_event(doc, sentence, named[-1])
+        named = [
+            (sentence, e)
+            for sentence in sentences
+            for e in reversed(_events_in(sentence.text))
+            if e.text.endswith(noun)
+        ]
+        if named:
+            # A bare mention (…明确了宣传活动的内容) yields to a longer name before it.
+            sentence, found_event = next(
+                ((s, e) for s, e in named if len(e.text) > len(noun)), named[0]
+            )
+            return _as_event(doc, sentence, found_event)
     for sentence in sentences:
         if (found := _topic(doc, sentence)) is not None:
             return found

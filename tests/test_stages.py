@@ -33,6 +33,14 @@ def test_normalize_strips_html_and_markdown_emphasis() -> None:
     assert _raw_of(mapped, raw, i, i + 3) == "10&nbsp;场"
 
 
+def test_half_width_clause_marks_in_chinese_prose_become_chinese_ones() -> None:
+    raw = "支出12.5万元,下降3%;其中:讲座4场。Hello, world; 1,055.4%, 10:30"
+    mapped = normalize(raw)
+    assert mapped.text == "支出12.5万元，下降3%；其中：讲座4场。Hello,world;1,055.4%，10:30"
+    i = mapped.text.index("，下降")
+    assert _raw_of(mapped, raw, i, i + 1) == ","  # the raw comma, one for one
+
+
 def test_converter_bookmarks_are_removed() -> None:
     raw = "其中：\n[bookmark: _GoBack]一是科普经费，预算支出8万元"
     mapped = normalize(raw)
