@@ -76,6 +76,7 @@ class _Rules:
     refer_back: regex.Pattern[str]
     refer_noun: regex.Pattern[str]
     pointer_kind: regex.Pattern[str]
+    done_to: regex.Pattern[str]
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
     period_openings: tuple[str, ...]
@@ -176,6 +177,7 @@ def rules() -> _Rules:
         refer_back=patterns.optional_regex(data, "refer_back", name),
         refer_noun=patterns.optional_regex(data, "refer_noun", name),
         pointer_kind=patterns.optional_regex(data, "pointer_kind", name),
+        done_to=patterns.optional_regex(data, "done_to", name),
         report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
         period_openings=tuple(data.get("period_openings", [])),
@@ -315,6 +317,11 @@ def _extend_left(
         depth = text_depth + t.count("”") - t.count("“")
         quoted = depth > 0 or (text_depth > 0 and "“" in t)
         if not quoted:
+            if t == "的" and j > 0 and tokens[j - 1][1].endswith("”"):
+                # a quoted name joined by 的 (“利剑斩污”的专项行动) is the phrase's own
+                left = idx
+                j -= 1
+                continue
             if t in r.stops or any(ch.isdigit() for ch in t):
                 break
             if any(ch in CLAUSE_BREAKS for ch in t):
@@ -579,6 +586,12 @@ def refers_back(text: str) -> bool:
     """True where a sentence names an activity only by a bare word that refers back to
     the one its paragraph named before (参加比赛, 本次活动, 活动期间)."""
     return rules().refer_back.search(text) is not None or refer_noun(text) is not None
+
+
+def done_to(text: str, start: int, end: int) -> bool:
+    """True where ``text[start:end]``, between a figure after 对 and an event phrase, says
+    the event was done to what the figure counts (…进行了, …开展)."""
+    return rules().done_to.fullmatch(text, start, end) is not None
 
 
 def points_back(text: str) -> bool:

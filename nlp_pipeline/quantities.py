@@ -91,6 +91,7 @@ class _Rules:
     exclude: regex.Pattern[str]
     breakdown: regex.Pattern[str]
     views: regex.Pattern[str]
+    trained_frame: regex.Pattern[str]
     object_verbs: regex.Pattern[str]
 
 
@@ -199,6 +200,7 @@ def rules() -> _Rules:
         carried_roles=frozenset(data.get("money_roles_carried", [])),
         breakdown=patterns.optional_regex(data, "breakdown", name),
         views=cue_regex("views"),
+        trained_frame=cue_regex("trained_frame"),
         implicit=patterns.compile_regex(implicit, name, "implicit_units"),
         implicit_before=patterns.compile_regex(implicit_before, name, "implicit_units"),
         implicit_units=implicit_units,
@@ -551,7 +553,10 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         item_right = right if item_right < 0 else item_right
         near_start = max(item_left, m.start() - 8)
         near = text[near_start : min(item_right, m.end() + 8)]
-        trained = r.trained_after.match(text, m.end(), right) is not None
+        trained = r.trained_after.match(text, m.end(), right) is not None or (
+            "对" in text[left : m.start()]
+            and r.trained_frame.match(text, m.end(), right) is not None
+        )
         attends = (
             trained
             or r.attend_before.search(text, left, m.start())

@@ -543,6 +543,13 @@ def attach(
         contest = events.entered_contest(text, left, before_same[-1], cands)
         if contest is not None:
             return contest  # 参加…大赛，获华东赛区选拔赛三等奖2人次: the contest entered
+    if (
+        q.kind != "money"
+        and after_same
+        and "对" in text[left : q.start]
+        and events.done_to(text, q.end, after_same[0].start)
+    ):
+        return after_same[0]  # 对全市10处教育基地进行提档升级: what was done to them
     if before_same:
         return before_same[-1]
     if q.kind == "award" and after_same:
