@@ -335,11 +335,11 @@ def _extend_left(
 
 
 def _trim_left(text: str, left: int, end: int) -> int:
-    """Drop what a phrase cannot start with (、 ” ） 等 or an unmatched （), and the 年 of
+    """Drop what a phrase cannot start with (、 ” ） 等 / or an unmatched （), and the 年 of
     a year written before it."""
     while left < end:
         ch = text[left]
-        if ch in "、”’）)—-·等" or (ch in "（(" and not any(c in "）)" for c in text[left:end])):
+        if ch in "、”’）)—-·等/" or (ch in "（(" and not any(c in "）)" for c in text[left:end])):
             left += 1
         elif ch == "年" and left > 0 and text[left - 1].isdigit():
             left += 2 if text[left + 1 : left + 2] == "度" else 1  # 2024年省级…资金: no year

@@ -91,6 +91,7 @@ class _Rules:
     exclude: regex.Pattern[str]
     breakdown: regex.Pattern[str]
     views: regex.Pattern[str]
+    zero_money: regex.Pattern[str]
     trained_frame: regex.Pattern[str]
     object_verbs: regex.Pattern[str]
 
@@ -200,6 +201,7 @@ def rules() -> _Rules:
         carried_roles=frozenset(data.get("money_roles_carried", [])),
         breakdown=patterns.optional_regex(data, "breakdown", name),
         views=cue_regex("views"),
+        zero_money=patterns.optional_regex(data, "zero_money", name),
         trained_frame=cue_regex("trained_frame"),
         implicit=patterns.compile_regex(implicit, name, "implicit_units"),
         implicit_before=patterns.compile_regex(implicit_before, name, "implicit_units"),
@@ -264,7 +266,7 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     pattern = r.figure_mixed if _MIXED_HINT.search(text) else r.figure
     m = pattern.search(text)
     large = "万" in text or "亿" in text  # the only figures read without a unit
-    if m is None and not large and "人数" not in text:
+    if m is None and not large and "人数" not in text and "零" not in text:
         return []  # most sentences: nothing to read, no regions to find
     quoted = quoted_regions(text)
     excluded = [(x.start(), x.end()) for x in r.exclude.finditer(text)]
@@ -282,6 +284,21 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         found.extend(_head_counts(text, r, found, quoted))
     if large:
         found.extend(_implicit_people(text, r, quoted, found, excluded))
+    if "零" in text:
+        found.extend(
+            QuantityMatch(
+                z.start(),
+                z.end(),
+                z.group(),
+                "money",
+                0.0,
+                "元",
+                "exact",
+                role=money_role(text, z.start(), z.end()),
+            )
+            for z in r.zero_money.finditer(text)
+            if not any(q.start < z.end() and z.start() < q.end for q in found)
+        )
     found.sort(key=lambda x: x.start)
     if r.breakdown.search(text):
         found = _breakdowns(text, r, found)
