@@ -430,6 +430,9 @@ _CHANGES = re.compile(
     # Half-width clause marks written in Chinese prose (pasted web text, some PDFs): the
     # Chinese mark, so the rules read one set of punctuation (…万元,下降 → …万元，下降).
     + r"|(?<=[\u4e00-\u9fff”）%])(?P<half>[,;:!?])(?![\dA-Za-z])"
+    # Pinyin a web page's ruby left after a character (1萬(wàn)多名, 獎(jiǎng)): removed; it
+    # holds a tone-marked vowel, so a list marker like (a) stays.
+    + r"|(?<=[\u4e00-\u9fff])[(（](?P<pinyin>[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5})[)）]"
 )
 _CHINESE_MARK = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
 
@@ -494,7 +497,8 @@ def normalize(raw: str) -> MappedText:
     - full-width digits, letters and ASCII symbols become half-width (Chinese
       punctuation such as ，。；（） is kept); half-width clause marks ``,;:!?`` right after a
       Chinese character, a closing quote or bracket, or ``%`` become the Chinese ones
-      (pasted web text writes ``…万元,下降…``), so the rules read one set of marks;
+      (pasted web text writes ``…万元,下降…``), so the rules read one set of marks; the
+      tone-marked pinyin a page's ruby leaves after a character (``萬(wàn)``) is removed;
     - ``\\r`` is dropped; spaces (also no-break ones and ``&nbsp;``) are removed
       except between two Latin letters, so ``414.89 万元`` reads ``414.89万元`` and
       ``2024 年`` reads ``2024年``; zero-width characters and soft hyphens are removed;
@@ -516,6 +520,8 @@ def normalize(raw: str) -> MappedText:
             b.add(_fullwidth(token), start, end)
         elif m.group("half") is not None:
             b.add(_CHINESE_MARK[token], start, end)
+        elif m.group("pinyin") is not None:
+            continue
         elif m.group("spaces") is not None:
             if _between_letters(b, raw, end) and token.strip(_INVISIBLE):
                 b.add(" ", start, end)

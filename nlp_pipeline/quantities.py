@@ -92,6 +92,7 @@ class _Rules:
     breakdown: regex.Pattern[str]
     views: regex.Pattern[str]
     zero_money: regex.Pattern[str]
+    class_size: regex.Pattern[str]
     trained_frame: regex.Pattern[str]
     object_verbs: regex.Pattern[str]
 
@@ -202,6 +203,7 @@ def rules() -> _Rules:
         breakdown=patterns.optional_regex(data, "breakdown", name),
         views=cue_regex("views"),
         zero_money=patterns.optional_regex(data, "zero_money", name),
+        class_size=cue_regex("class_size"),
         trained_frame=cue_regex("trained_frame"),
         implicit=patterns.compile_regex(implicit, name, "implicit_units"),
         implicit_before=patterns.compile_regex(implicit_before, name, "implicit_units"),
@@ -570,7 +572,10 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         item_right = right if item_right < 0 else item_right
         near_start = max(item_left, m.start() - 8)
         near = text[near_start : min(item_right, m.end() + 8)]
-        trained = r.trained_after.match(text, m.end(), right) is not None or (
+        trained = (
+            r.trained_after.match(text, m.end(), right) is not None
+            or r.class_size.search(text, left, m.start()) is not None
+        ) or (
             "对" in text[left : m.start()]
             and r.trained_frame.match(text, m.end(), right) is not None
         )

@@ -41,6 +41,13 @@ def test_half_width_clause_marks_in_chinese_prose_become_chinese_ones() -> None:
     assert _raw_of(mapped, raw, i, i + 1) == ","  # the raw comma, one for one
 
 
+def test_ruby_pinyin_after_a_character_is_removed() -> None:
+    raw = "1萬(wàn)多名職工報名，获奖(a)类"
+    mapped = normalize(raw)
+    assert mapped.text.startswith("1万多名职工报名") or mapped.text.startswith("1萬多名")
+    assert "(a)" in mapped.text and "wàn" not in mapped.text
+
+
 def test_converter_bookmarks_are_removed() -> None:
     raw = "其中：\n[bookmark: _GoBack]一是科普经费，预算支出8万元"
     mapped = normalize(raw)
