@@ -102,19 +102,34 @@ def find_lines(text: str) -> tuple[LineMatch, ...]:
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue
         before = matched[m.start() - 1 : m.start()]
-        if m.group() in r.compound_forms and _is_han(before) and before not in r.allowed_before:
-            continue  # the tail of a longer name: 科普经费项目支出
-        if m.group() in r.opening_forms and not _opens(matched, m.start(), r):
+        opening = m.group() in r.opening_forms
+        if opening and not _opens(matched, m.start(), r):
             continue  # 科普经费，预算支出8万元: a role of the item named before, no line
+        if (
+            m.group() in r.compound_forms
+            and _is_han(before)
+            and before not in r.allowed_before
+            and not opening  # 民政局部门预算收入…: opening its clause after the unit's name
+        ):
+            continue  # the tail of a longer name: 科普经费项目支出
         canonical, kind = r.line_of[m.group()]
         found.append(
             LineMatch(
-                m.start(), m.end(), text[m.start() : m.end()], canonical, kind,
+                m.start(),
+                m.end(),
+                text[m.start() : m.end()],
+                canonical,
+                kind,
                 canonical in r.heading_lines,
             )
         )
     found.sort(key=lambda f: f.start)
     return tuple(found)
+
+
+def is_budget_row(text: str) -> bool:
+    """True for a budget document's own row (预算收入, 支出预算: the opening forms)."""
+    return text in rules().opening_forms
 
 
 def line_role(line: str) -> str:

@@ -384,7 +384,10 @@ def _with_line_role(
         return q
     role = money_role(blank(text, [(m.start, m.end) for m in lines]), q.start, q.end)
     if role == "other":
-        role = budget.line_role(event.line)
+        # A budget document's own row (预算收入, 支出预算) is budgeted, whatever its line.
+        # (the sentence's own line match: the event's text is the raw one, maybe Traditional)
+        row = any(budget.is_budget_row(m.text) for m in lines if m.line == event.line)
+        role = "budget" if row else budget.line_role(event.line)
     return replace(q, role=role) if role != q.role else q
 
 
