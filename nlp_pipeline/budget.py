@@ -15,7 +15,7 @@ from functools import cache, lru_cache
 import regex
 
 from . import patterns
-from .quantities import clause_bounds
+from .quantities import clause_bounds, is_han
 
 # Half-width brackets are matched as the full-width ones the lexicon writes.
 _BRACKETS = str.maketrans("()", "（）")
@@ -107,7 +107,7 @@ def find_lines(text: str) -> tuple[LineMatch, ...]:
             continue  # 科普经费，预算支出8万元: a role of the item named before, no line
         if (
             m.group() in r.compound_forms
-            and _is_han(before)
+            and is_han(before)
             and before not in r.allowed_before
             and not opening  # 民政局部门预算收入…: opening its clause after the unit's name
         ):
@@ -149,7 +149,3 @@ def _opens(text: str, start: int, r: _Rules) -> bool:
         return True
     before, _ = clause_bounds(text, left - 1, left - 1)
     return any(ch.isdigit() for ch in text[before : left - 1])
-
-
-def _is_han(ch: str) -> bool:
-    return bool(ch) and "\u4e00" <= ch <= "\u9fff"

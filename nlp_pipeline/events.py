@@ -585,7 +585,7 @@ def opening_topic(text: str) -> TextMatch | None:
 def refers_back(text: str) -> bool:
     """True where a sentence names an activity only by a bare word that refers back to
     the one its paragraph named before (参加比赛, 本次活动, 活动期间)."""
-    return rules().refer_back.search(text) is not None or refer_noun(text) is not None
+    return points_back(text) or refer_noun(text) is not None
 
 
 def done_to(text: str, start: int, end: int) -> bool:

@@ -428,10 +428,7 @@ def _implicit_people(
         if value is None or (value < 10000 and kind != "money"):  # 0.85万 of money is read
             continue
         pre = m.group("pre")
-        nr = numbers.rules()
-        if not (pre or suffix) and all(
-            ch in nr.small_units or ch in nr.large_units for ch in m.group("num")
-        ):
+        if not (pre or suffix) and _units_only(m.group("num")):
             continue  # a bare 百万/千万 names (百万农民培育行动); only 逾万人, 上亿群众 count
         post = m.groupdict().get("post2")
         if suffix:
@@ -507,11 +504,16 @@ def _build(
     )
 
 
+def _units_only(num: str) -> bool:
+    """True for a numeral of multipliers alone (万, 百万, 千万): no digit says how many."""
+    nr = numbers.rules()
+    return all(ch in nr.large_units or ch in nr.small_units for ch in num)
+
+
 def _plausible_chinese(num: str, m: regex.Match[str], r: _Rules, before: str) -> bool:
     if num[0].isdigit():
         return True
-    nr = numbers.rules()
-    bare = all(ch in nr.large_units or ch in nr.small_units for ch in num) and num != "十"
+    bare = _units_only(num) and num != "十"
     if bare and not (m.group("pre") or m.group("suf1") or m.group("suf2")):
         # A bare 万/千/百 counts only with a qualifier: 逾万人, 近万条, 百余场.
         return False
@@ -567,9 +569,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     if unit in r.person_units:
         # The figure's own item of a list (带队教师3名、学生30名): its neighbours' nouns
         # say nothing of it.
-        item_left = max(left, text.rfind("、", left, m.start()) + 1)
-        item_right = text.find("、", m.end(), right)
-        item_right = right if item_right < 0 else item_right
+        item_left, item_right = _item_bounds(text, m.start(), m.end(), left, right)
         near_start = max(item_left, m.start() - 8)
         near = text[near_start : min(item_right, m.end() + 8)]
         trained = (
@@ -618,7 +618,15 @@ def _blank(m: regex.Match[str]) -> str:
     return " " * len(m.group())
 
 
-def _han(ch: str) -> bool:
+def _item_bounds(text: str, start: int, end: int, left: int, right: int) -> tuple[int, int]:
+    """The ``、``-item of the clause ``[left, right)`` that holds ``[start, end)``."""
+    item_left = max(left, text.rfind("、", left, start) + 1)
+    item_right = text.find("、", end, right)
+    return item_left, right if item_right < 0 else item_right
+
+
+def is_han(ch: str) -> bool:
+    """True for one CJK unified ideograph (an empty string is none)."""
     return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
@@ -635,7 +643,7 @@ def award_level(text: str, start: int, end: int) -> str | None:
     # A grade the prize word goes on from is the prize (优秀组织奖5个, not 优秀组织).
     found = [
         (s, e + 1, lv + "奖")
-        if text[e : e + 1] == "奖" and not _han(text[e + 1 : e + 2])
+        if text[e : e + 1] == "奖" and not is_han(text[e + 1 : e + 2])
         else (s, e, lv)
         for s, e, lv in found
     ]
@@ -652,9 +660,7 @@ def award_level(text: str, start: int, end: int) -> str | None:
     ]
     # The figure's own item of a list first: a neighbour's grade is not its own
     # (鼓励奖40名、1个优秀个人奖).
-    item_left = max(left, text.rfind("、", left, start) + 1)
-    item_right = text.find("、", end, right)
-    item_right = right if item_right < 0 else item_right
+    item_left, item_right = _item_bounds(text, start, end, left, right)
     own = [f for f in found if item_left <= f[0] and f[1] <= item_right]
     found = own or found
     best: tuple[int, str] | None = None

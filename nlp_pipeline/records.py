@@ -20,7 +20,7 @@ from spacy.tokens import Doc
 from . import budget, events, rates
 from .annotate import annotate, make_doc, matches
 from .ingest import Document
-from .quantities import QuantityMatch, blank, clause_bounds, find_quantities, money_role
+from .quantities import QuantityMatch, blank, clause_bounds, find_quantities, is_han, money_role
 from .schema import ActivityRecord, DateMention, Event, Mention, Quantity, Rate
 from .segment import Sentence, segment
 
@@ -644,7 +644,7 @@ def _counted_objects(
 
 def _names_after(text: str, end: int) -> bool:
     """True where a noun follows a count's unit (46支队伍): the count names its object."""
-    return end < len(text) and "\u4e00" <= text[end] <= "\u9fff"
+    return is_han(text[end : end + 1])
 
 
 def _part_named(text: str, q: QuantityMatch, ev: events.EventMatch) -> events.EventMatch | None:
