@@ -678,13 +678,21 @@ def _carried(
 
 
 def _busy(text: str, figures: list[QuantityMatch], found: list[events.EventMatch]) -> list:
-    """Events whose own clause holds a figure."""
+    """Events whose own clause holds a figure, or a percentage (…普及率从80%提高到87%,
+    多年累计改造农村危房2400多万户: the rate's subject is told, the next clause's action is
+    its own)."""
+    percents = [m.span() for m in _PERCENT.finditer(text)] if "%" in text else []
     out = []
     for e in found:
         left, right = clause_bounds(text, e.start, e.end)
-        if any(left <= q.start and q.end <= right for q in figures):
+        if any(left <= q.start and q.end <= right for q in figures) or any(
+            left <= s and t <= right for s, t in percents
+        ):
             out.append(e)
     return out
+
+
+_PERCENT = regex.compile(r"\d(?:\.\d+)?\s*%")
 
 
 def _active(
