@@ -80,6 +80,7 @@ class _Rules:
     implicit: regex.Pattern[str]
     implicit_before: regex.Pattern[str]
     implicit_units: dict[str, tuple[str, str]]
+    implicit_reached: regex.Pattern[str]
     article_units: frozenset[str]
     qualifier_words: frozenset[str]
     quoted_level: regex.Pattern[str]
@@ -208,6 +209,7 @@ def rules() -> _Rules:
         implicit=patterns.compile_regex(implicit, name, "implicit_units"),
         implicit_before=patterns.compile_regex(implicit_before, name, "implicit_units"),
         implicit_units=implicit_units,
+        implicit_reached=patterns.optional_regex(data, "implicit_reached", name),
         article_units=frozenset(data.get("article_units", [])),
         qualifier_words=frozenset(data.get("qualifier_words", [])),
         quoted_level=patterns.optional_regex(data, "quoted_level", name),
@@ -425,6 +427,8 @@ def _implicit_people(
         suffix = m.group("suf2") or next((s for s in ("余", "多") if s in m.group("num")), None)
         value = numbers.parse_number(m.group("num").replace("余", "").replace("多", ""))
         unit, kind = r.implicit_units[m.group("noun")]
+        if kind == "count" and r.implicit_reached.search(text, max(0, start - 10), start):
+            kind = "participants"  # 惠及2000多万低收入人口: the people an action reached
         if value is None or (value < 10000 and kind != "money"):  # 0.85万 of money is read
             continue
         pre = m.group("pre")
