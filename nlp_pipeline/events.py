@@ -76,6 +76,7 @@ class _Rules:
     refer_back: regex.Pattern[str]
     refer_noun: regex.Pattern[str]
     pointer_kind: regex.Pattern[str]
+    statistics: regex.Pattern[str]
     done_to: regex.Pattern[str]
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
@@ -177,6 +178,7 @@ def rules() -> _Rules:
         refer_back=patterns.optional_regex(data, "refer_back", name),
         refer_noun=patterns.optional_regex(data, "refer_noun", name),
         pointer_kind=patterns.optional_regex(data, "pointer_kind", name),
+        statistics=_words(data, "statistics", name),
         done_to=patterns.optional_regex(data, "done_to", name),
         report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
@@ -453,18 +455,23 @@ def clause_action(
     return TextMatch(s, e, text[s:e])
 
 
-def acts_before(text: str, left: int, start: int, end: int, right: int) -> bool:
+def acts_before(
+    text: str, left: int, start: int, end: int, right: int, continued: str = ""
+) -> bool:
     """True where the clause ``[left, right)`` of a figure ``[start, end)`` states an action
     of its own: an action verb before the figure with an object, between them or after the
     figure (增发1万亿元国债支持…). A verb with no object continues the clause before
-    (…工程740万套，基本建成511万套), and a verb phrase ending in 的 right before the figure
-    only qualifies the thing counted (已经完成整改的0个)."""
+    (…工程740万套，基本建成511万套), and so does a verb that names the activity
+    ``continued`` again (…等培训活动80余场次，培训农民6000余人次); a verb phrase ending in 的
+    right before the figure only qualifies the thing counted (已经完成整改的0个)."""
     if text[left:start].rstrip().endswith("的"):
         return False
     verbs = list(rules().action_verbs.finditer(text, left, start))
     if not verbs:
         return False
     verb = verbs[-1]
+    if continued and verb.group() in continued:
+        return False
     return bool(text[verb.end() : start].strip() or text[end:right].strip("，。；、 "))
 
 
@@ -700,6 +707,12 @@ def pointed_kind(text: str) -> str | None:
     集中宣传活动中 → 集中宣传活动), or None where the pointer names none or there is none."""
     m = rules().pointer_kind.search(text, 0, 24)
     return m.group("kind") if m is not None else None
+
+
+def states_statistic(text: str, left: int, start: int) -> bool:
+    """True where the clause ``[left, start)`` before a figure names a statistic of a
+    place's economy (全区实现地区生产总值…, 固定资产投资完成…): a figure of no activity."""
+    return rules().statistics.search(text, left, start) is not None
 
 
 def refer_noun(text: str) -> str | None:

@@ -264,11 +264,15 @@ def assemble(
     event_of: dict[object, Event | None] = {}
     handing_out = False  # a figure took the campaign for what it handed out
     for q in figures:
+        key: object
+        if _statistic(sentence.text, q, found_events, lines):
+            groups.setdefault(None, []).append(q)  # 实现地区生产总值486亿元: no activity's
+            event_of[None] = None
+            continue
         ev = attach(sentence.text, q, found_events, active, busy)
         ev = attach_line(sentence.text, q, ev, lines)
         if ev is not None and (part := _part_named(sentence.text, q, ev)) is not None:
             ev = part
-        key: object
         if ev is not None:
             key = (ev.start, ev.end)
             m = _mention(doc, sentence, ev.start, ev.end)
@@ -389,6 +393,20 @@ def _with_line_role(
         row = any(budget.is_budget_row(m.text) for m in lines if m.line == event.line)
         role = "budget" if row else budget.line_role(event.line)
     return replace(q, role=role) if role != q.role else q
+
+
+def _statistic(
+    text: str, q: QuantityMatch, found: list[events.EventMatch], lines: list[events.EventMatch]
+) -> bool:
+    """True where the figure's own clause (or 、-item) names a statistic of the economy
+    before it, with no event or budget line between them: a figure of no activity."""
+    if q.kind not in ("money", "count"):
+        return False
+    left, _ = clause_bounds(text, q.start, q.end)
+    left = max(left, text.rfind("、", left, q.start) + 1)
+    if not events.states_statistic(text, left, q.start):
+        return False
+    return not any(left <= e.start and e.end <= q.start for e in (*found, *lines))
 
 
 def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
@@ -568,7 +586,7 @@ def attach(
     if before and not (
         before[-1] in busy
         and (
-            blocked := events.acts_before(text, left, q.start, q.end, right)
+            blocked := events.acts_before(text, left, q.start, q.end, right, before[-1].text)
             or events.clause_subject(text, left, q.start, q.text, q.kind) is not None
             or _list_item(text, q, left) is not None
         )
