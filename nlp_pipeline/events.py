@@ -77,6 +77,7 @@ class _Rules:
     refer_noun: regex.Pattern[str]
     pointer_kind: regex.Pattern[str]
     statistics: regex.Pattern[str]
+    revenue: regex.Pattern[str]
     done_to: regex.Pattern[str]
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
@@ -179,6 +180,7 @@ def rules() -> _Rules:
         refer_noun=patterns.optional_regex(data, "refer_noun", name),
         pointer_kind=patterns.optional_regex(data, "pointer_kind", name),
         statistics=_words(data, "statistics", name),
+        revenue=patterns.optional_regex(data, "revenue", name),
         done_to=patterns.optional_regex(data, "done_to", name),
         report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
@@ -713,6 +715,15 @@ def states_statistic(text: str, left: int, start: int) -> bool:
     """True where the clause ``[left, start)`` before a figure names a statistic of a
     place's economy (全区实现地区生产总值…, 固定资产投资完成…): a figure of no activity."""
     return rules().statistics.search(text, left, start) is not None
+
+
+def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
+    """The revenue a money figure's clause ``[left, start)`` ends by naming (财政总收入157.1
+    亿元, 地方财政收入完成…): the revenue line, its event."""
+    m = rules().revenue.search(text, left, start)
+    if m is None:
+        return None
+    return TextMatch(m.start("event"), m.end("event"), m.group("event"))
 
 
 def refer_noun(text: str) -> str | None:

@@ -271,6 +271,8 @@ def assemble(
             continue
         ev = attach(sentence.text, q, found_events, active, busy)
         ev = attach_line(sentence.text, q, ev, lines)
+        if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
+            ev = revenue
         if ev is not None and (part := _part_named(sentence.text, q, ev)) is not None:
             ev = part
         if ev is not None:
@@ -407,6 +409,19 @@ def _statistic(
     if not events.states_statistic(text, left, q.start):
         return False
     return not any(left <= e.start and e.end <= q.start for e in (*found, *lines))
+
+
+def _revenue(
+    text: str, q: QuantityMatch, ev: events.EventMatch | None
+) -> events.EventMatch | None:
+    """The revenue a money figure's own clause names right before it (…；财政总收入157.1亿元，
+    增长11.5%), where no event of that clause is nearer the figure."""
+    left, _ = clause_bounds(text, q.start, q.end)
+    left = max(left, text.rfind("、", left, q.start) + 1)
+    found = events.revenue_named(text, left, q.start)
+    if found is None or (ev is not None and found.start < ev.end <= q.start):
+        return None  # a budget line or event at the revenue or nearer: it stands
+    return events.EventMatch(found.start, found.end, found.text, "project")
 
 
 def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
