@@ -78,6 +78,7 @@ class _Rules:
     pointer_kind: regex.Pattern[str]
     statistics: regex.Pattern[str]
     revenue: regex.Pattern[str]
+    from_to: regex.Pattern[str]
     done_to: regex.Pattern[str]
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
@@ -181,6 +182,7 @@ def rules() -> _Rules:
         pointer_kind=patterns.optional_regex(data, "pointer_kind", name),
         statistics=_words(data, "statistics", name),
         revenue=patterns.optional_regex(data, "revenue", name),
+        from_to=patterns.optional_regex(data, "from_to", name),
         done_to=patterns.optional_regex(data, "done_to", name),
         report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
@@ -724,6 +726,13 @@ def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
     if m is None:
         return None
     return TextMatch(m.start("event"), m.end("event"), m.group("event"))
+
+
+def from_to_start(text: str, left: int, start: int) -> int | None:
+    """Where the frame ``由…增加到`` opens, for a figure at ``start`` that is its first or
+    second term (规上企业由200家增加到260家), in the clause from ``left``; else None."""
+    m = rules().from_to.search(text, left, start)
+    return m.start() if m is not None else None
 
 
 def refer_noun(text: str) -> str | None:

@@ -273,6 +273,10 @@ def assemble(
         ev = attach_line(sentence.text, q, ev, lines)
         if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
             ev = revenue
+        if ev is not None and _counts_a_change(sentence.text, q, ev):
+            groups.setdefault(None, []).append(q)  # 规上企业数量由200家增加到260家
+            event_of[None] = None
+            continue
         if ev is not None and (part := _part_named(sentence.text, q, ev)) is not None:
             ev = part
         if ev is not None:
@@ -422,6 +426,17 @@ def _revenue(
     if found is None or (ev is not None and found.start < ev.end <= q.start):
         return None  # a budget line or event at the revenue or nearer: it stands
     return events.EventMatch(found.start, found.end, found.text, "project")
+
+
+def _counts_a_change(text: str, q: QuantityMatch, ev: events.EventMatch) -> bool:
+    """True where a count is a term of ``由a增加到b`` and its event is the thing counted,
+    named in the same clause before the frame (规上企业数量由200家增加到260家): a statistic
+    of how many there are, no activity's figure."""
+    if q.kind not in ("count", "sessions", "participants"):
+        return False
+    left, _ = clause_bounds(text, q.start, q.end)
+    frame = events.from_to_start(text, left, q.start)
+    return frame is not None and left <= ev.start and ev.end <= frame
 
 
 def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
