@@ -79,6 +79,7 @@ class _Rules:
     statistics: regex.Pattern[str]
     revenue: regex.Pattern[str]
     from_to: regex.Pattern[str]
+    created_verbs: tuple[str, ...]
     done_to: regex.Pattern[str]
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
@@ -183,6 +184,7 @@ def rules() -> _Rules:
         statistics=_words(data, "statistics", name),
         revenue=patterns.optional_regex(data, "revenue", name),
         from_to=patterns.optional_regex(data, "from_to", name),
+        created_verbs=tuple(data.get("created_verbs", [])),
         done_to=patterns.optional_regex(data, "done_to", name),
         report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
@@ -733,6 +735,11 @@ def from_to_start(text: str, left: int, start: int) -> int | None:
     second term (规上企业由200家增加到260家), in the clause from ``left``; else None."""
     m = rules().from_to.search(text, left, start)
     return m.start() if m is not None else None
+
+
+def creates(action: str) -> bool:
+    """True where an action is the making of what its figure counts (新建乡镇食堂…个)."""
+    return action.startswith(rules().created_verbs)
 
 
 def refer_noun(text: str) -> str | None:

@@ -451,6 +451,8 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     if found is not None:
         return found
     action = events.clause_action(text, left, right, q.start, q.end, q.kind)
+    if action is not None and q.kind == "count" and events.creates(action.text):
+        return None  # 新建乡镇食堂4家: how many were made, no activity's figure
     if action is not None and not events.is_effect(action):
         return action
     policy = events.opening_object(text, left, q.start) if left > 0 and q.kind != "count" else None
