@@ -715,10 +715,11 @@ def pointed_kind(text: str) -> str | None:
     return m.group("kind") if m is not None else None
 
 
-def states_statistic(text: str, left: int, start: int) -> bool:
-    """True where the clause ``[left, start)`` before a figure names a statistic of a
-    place's economy (全区实现地区生产总值…, 固定资产投资完成…): a figure of no activity."""
-    return rules().statistics.search(text, left, start) is not None
+def statistic_end(text: str, left: int, start: int) -> int | None:
+    """Where the last statistic of a place's economy named in the clause ``[left, start)``
+    before a figure ends (全区实现地区生产总值…, 固定资产投资完成…), or None."""
+    found = list(rules().statistics.finditer(text, left, start))
+    return found[-1].end() if found else None
 
 
 def revenue_named(text: str, left: int, start: int) -> TextMatch | None:

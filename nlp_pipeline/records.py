@@ -410,9 +410,11 @@ def _statistic(
         return False
     left, _ = clause_bounds(text, q.start, q.end)
     left = max(left, text.rfind("、", left, q.start) + 1)
-    if not events.states_statistic(text, left, q.start):
+    stat_end = events.statistic_end(text, left, q.start)
+    if stat_end is None:
         return False
-    return not any(left <= e.start and e.end <= q.start for e in (*found, *lines))
+    # an event that ends at the statistic or holds it (全省生产总值从…) is the statistic named
+    return not any(stat_end < e.end <= q.start and e.start >= left for e in (*found, *lines))
 
 
 def _revenue(
