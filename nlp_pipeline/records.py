@@ -464,6 +464,15 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     return found
 
 
+def _opens_clause(text: str, left: int, q: QuantityMatch) -> bool:
+    """True where the figure is its clause's subject, opening it (…，74个县全部摘帽): a
+    statement of its own, not one more figure of another clause's activity."""
+    return left > 0 and not text[left : q.start].strip(_OPENERS)
+
+
+_OPENERS = "，,；; 累计共全年又有近超过逾约其中先后"
+
+
 def _acts(text: str, q: QuantityMatch) -> bool:
     """True where a figure's own clause states an action of its own by a verb."""
     left, right = clause_bounds(text, q.start, q.end)
@@ -623,6 +632,7 @@ def attach(
             blocked := events.acts_before(text, left, q.start, q.end, right, before[-1].text)
             or events.clause_subject(text, left, q.start, q.text, q.kind) is not None
             or _list_item(text, q, left) is not None
+            or (q.kind == "count" and before[-1].end <= left and _opens_clause(text, left, q))
         )
     ):
         return before[-1]
