@@ -684,6 +684,9 @@ def award_level(text: str, start: int, end: int) -> str | None:
     return best[1] if best else None
 
 
+_RATE_AFTER = regex.compile(r"(?:了|约|近)?\s*(?:-?\d+(?:\.\d+)?\s*%|百分之)")
+
+
 def money_role(text: str, start: int, end: int) -> str:
     """Role of a money figure from the nearest cue word (see patterns/quantities.yaml)."""
     r = rules()
@@ -703,6 +706,8 @@ def money_role(text: str, start: int, end: int) -> str:
         cue = "预算"  # 部门预算项目支出64.2万元: the budget's spending line, not spending
     if cue is None and not level:
         after = r.role_cues.search(text, end, right)
+        if after is not None and _RATE_AFTER.match(text, after.end()):
+            after = None  # 生产总值486亿元、增长1%: the figure's rate, not a change amount
         cue = after.group() if after and r.role_of[after.group()] != "level" else None
     if cue is None and not level:
         # Earlier clauses lend only what a figure is (budget, spent, income), not how
