@@ -363,8 +363,10 @@ def _head_counts(
     return out
 
 
-_BARE_LIST = regex.compile(r"(?:(?<![\d.,])\d[\d,]*(?:\.\d+)?、)+$")
+# Bare numbers listed before a figure, each perhaps with its own 万/亿 (5万亿、4万亿和3万亿元).
+_BARE_LIST = regex.compile(r"(?:(?<![\d.,])\d[\d,]*(?:\.\d+)?(?:万亿|亿|万|千)?(?:、|和|及|与))+$")
 _BARE_NUMBER = regex.compile(r"\d[\d,]*(?:\.\d+)?")
+_BARE_ITEM = regex.compile(r"(?<![\d.,])(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>万亿|亿|万|千)?")
 
 
 def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[QuantityMatch]:
@@ -388,10 +390,13 @@ def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[Quant
         if not own_value:
             continue
         factor = q.value / own_value
-        for n in _BARE_NUMBER.finditer(text, run.start(), run.end()):
-            value = numbers.parse_number(n.group())
-            if value is None:
+        own_mult = r.multipliers.get(q.text[own.end() : own.end() + 2].rstrip("元人次场个项")) or 1
+        for n in _BARE_ITEM.finditer(text, run.start(), run.end()):
+            value = numbers.parse_number(n.group("num"))
+            if value is None or any(f.start < n.end() and n.start() < f.end for f in found):
                 continue
+            if n.group("mult"):  # its own 万/亿 stands for the figure's
+                value *= r.multipliers[n.group("mult")] / own_mult
             role = money_role(text, n.start(), n.end()) if q.kind == "money" else None
             out.append(
                 replace(
