@@ -411,6 +411,11 @@ def _statistic(
     left, _ = clause_bounds(text, q.start, q.end)
     left = max(left, text.rfind("、", left, q.start) + 1)
     stat_end = events.statistic_end(text, left, q.start)
+    if stat_end is None and left > 0 and text[left - 1] in "：:":
+        # a title naming the statistic opens the clause (（二）二产增加值：完成40亿元)
+        title_left, _ = clause_bounds(text, left - 1, left - 1)
+        if events.statistic_end(text, title_left, left - 1) is not None:
+            return True
     if stat_end is None:
         return False
     # an event that ends at the statistic or holds it (全省生产总值从…) is the statistic named
