@@ -389,14 +389,13 @@ def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[Quant
         own_value = numbers.parse_number(own.group()) if own else None
         if not own_value:
             continue
-        factor = q.value / own_value
-        own_mult = r.multipliers.get(q.text[own.end() : own.end() + 2].rstrip("元人次场个项")) or 1
+        factor = q.value / own_value  # the figure's 万/亿 (and unit) on its bare number
         for n in _BARE_ITEM.finditer(text, run.start(), run.end()):
             value = numbers.parse_number(n.group("num"))
             if value is None or any(f.start < n.end() and n.start() < f.end for f in found):
                 continue
-            if n.group("mult"):  # its own 万/亿 stands for the figure's
-                value *= r.multipliers[n.group("mult")] / own_mult
+            # an item's own 万/亿 stands for the figure's (5万亿、4万亿和3万亿元)
+            scale = r.multipliers[n.group("mult")] if n.group("mult") else factor
             role = money_role(text, n.start(), n.end()) if q.kind == "money" else None
             out.append(
                 replace(
@@ -404,7 +403,7 @@ def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[Quant
                     start=n.start(),
                     end=n.end(),
                     text=n.group(),
-                    value=round(value * factor, 6),
+                    value=round(value * scale, 6),
                     qualifier="exact",
                     role=role,
                 )
@@ -434,10 +433,10 @@ def _implicit_people(
         suffix = m.group("suf2") or next((s for s in ("余", "多") if s in m.group("num")), None)
         value = numbers.parse_number(m.group("num").replace("余", "").replace("多", ""))
         unit, kind = r.implicit_units[m.group("noun")]
-        if kind == "count" and r.implicit_reached.search(text, max(0, start - 10), start):
-            kind = "participants"  # 惠及2000多万低收入人口: the people an action reached
         if value is None or (value < 10000 and kind != "money"):  # 0.85万 of money is read
             continue
+        if kind == "count" and r.implicit_reached.search(text, max(0, start - 10), start):
+            kind = "participants"  # 惠及2000多万低收入人口: the people an action reached
         pre = m.group("pre")
         if not (pre or suffix) and _units_only(m.group("num")):
             continue  # a bare 百万/千万 names (百万农民培育行动); only 逾万人, 上亿群众 count
@@ -631,11 +630,16 @@ def _blank(m: regex.Match[str]) -> str:
     return " " * len(m.group())
 
 
+def item_start(text: str, left: int, start: int) -> int:
+    """Where the ``、``-item that holds a figure at ``start`` begins, in the clause from
+    ``left``."""
+    return max(left, text.rfind("、", left, start) + 1)
+
+
 def _item_bounds(text: str, start: int, end: int, left: int, right: int) -> tuple[int, int]:
     """The ``、``-item of the clause ``[left, right)`` that holds ``[start, end)``."""
-    item_left = max(left, text.rfind("、", left, start) + 1)
     item_right = text.find("、", end, right)
-    return item_left, right if item_right < 0 else item_right
+    return item_start(text, left, start), right if item_right < 0 else item_right
 
 
 def is_han(ch: str) -> bool:

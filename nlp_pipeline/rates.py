@@ -20,7 +20,7 @@ from . import numbers, patterns
 from .quantities import QuantityMatch, clause_bounds
 
 # 1,055.4%: a comma grouping digits is part of the number
-_PERCENT = regex.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%")
+PERCENT = regex.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*%")
 # 百分之八点五: a percentage written in Chinese numerals
 _CHINESE_PERCENT = "百分之"
 
@@ -75,7 +75,7 @@ def _percent_pattern() -> regex.Pattern[str]:
     chinese = regex.escape(nr.chinese_chars)
     digits = regex.escape("".join(nr.digits))
     return regex.compile(
-        rf"{_PERCENT.pattern}|{_CHINESE_PERCENT}[{chinese}]{{1,8}}"
+        rf"{PERCENT.pattern}|{_CHINESE_PERCENT}[{chinese}]{{1,8}}"
         rf"(?:{regex.escape(nr.point)}[{digits}]{{1,6}})?"
     )
 

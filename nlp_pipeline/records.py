@@ -20,7 +20,15 @@ from spacy.tokens import Doc
 from . import budget, events, rates
 from .annotate import annotate, make_doc, matches
 from .ingest import Document
-from .quantities import QuantityMatch, blank, clause_bounds, find_quantities, is_han, money_role
+from .quantities import (
+    QuantityMatch,
+    blank,
+    clause_bounds,
+    find_quantities,
+    is_han,
+    item_start,
+    money_role,
+)
 from .schema import ActivityRecord, DateMention, Event, Mention, Quantity, Rate
 from .segment import Sentence, segment
 
@@ -265,16 +273,17 @@ def assemble(
     handing_out = False  # a figure took the campaign for what it handed out
     for q in figures:
         key: object
-        if _statistic(sentence.text, q, found_events, lines):
-            groups.setdefault(None, []).append(q)  # 实现地区生产总值486亿元: no activity's
-            event_of[None] = None
-            continue
-        ev = attach(sentence.text, q, found_events, active, busy)
-        ev = attach_line(sentence.text, q, ev, lines)
-        if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
-            ev = revenue
-        if ev is not None and _counts_a_change(sentence.text, q, ev):
-            groups.setdefault(None, []).append(q)  # 规上企业数量由200家增加到260家
+        # A statistic (实现地区生产总值486亿元) or how many there are (规上企业数量由200家增加到
+        # 260家) is no activity's figure: no event, and nothing falls back to one.
+        stated = _statistic(sentence.text, q, found_events, lines)
+        if not stated:
+            ev = attach(sentence.text, q, found_events, active, busy)
+            ev = attach_line(sentence.text, q, ev, lines)
+            if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
+                ev = revenue
+            stated = ev is not None and _counts_a_change(sentence.text, q, ev)
+        if stated:
+            groups.setdefault(None, []).append(q)
             event_of[None] = None
             continue
         if ev is not None and (part := _part_named(sentence.text, q, ev)) is not None:
@@ -408,8 +417,7 @@ def _statistic(
     before it, with no event or budget line between them: a figure of no activity."""
     if q.kind not in ("money", "count"):
         return False
-    left, _ = clause_bounds(text, q.start, q.end)
-    left = max(left, text.rfind("、", left, q.start) + 1)
+    left = item_start(text, clause_bounds(text, q.start, q.end)[0], q.start)
     stat_end = events.statistic_end(text, left, q.start)
     if stat_end is None and left > 0 and text[left - 1] in "：:":
         # a title naming the statistic opens the clause (（二）二产增加值：完成40亿元)
@@ -422,17 +430,14 @@ def _statistic(
     return not any(stat_end < e.end <= q.start and e.start >= left for e in (*found, *lines))
 
 
-def _revenue(
-    text: str, q: QuantityMatch, ev: events.EventMatch | None
-) -> events.EventMatch | None:
+def _revenue(text: str, q: QuantityMatch, ev: events.EventMatch | None) -> events.EventMatch | None:
     """The revenue a money figure's own clause names right before it (…；财政总收入157.1亿元，
     增长11.5%), where no event of that clause is nearer the figure."""
-    left, _ = clause_bounds(text, q.start, q.end)
-    left = max(left, text.rfind("、", left, q.start) + 1)
+    left = item_start(text, clause_bounds(text, q.start, q.end)[0], q.start)
     found = events.revenue_named(text, left, q.start)
     if found is None or (ev is not None and found.start < ev.end <= q.start):
         return None  # a budget line or event at the revenue or nearer: it stands
-    return events.EventMatch(found.start, found.end, found.text, "project")
+    return events.EventMatch(found.start, found.end, found.text, events.money_only_type())
 
 
 def _counts_a_change(text: str, q: QuantityMatch, ev: events.EventMatch) -> bool:
@@ -748,7 +753,7 @@ def _busy(text: str, figures: list[QuantityMatch], found: list[events.EventMatch
     """Events whose own clause holds a figure, or a percentage (…普及率从80%提高到87%,
     多年累计改造农村危房2400多万户: the rate's subject is told, the next clause's action is
     its own)."""
-    percents = [m.span() for m in _PERCENT.finditer(text)] if "%" in text else []
+    percents = [m.span() for m in rates.PERCENT.finditer(text)] if "%" in text else []
     out = []
     for e in found:
         left, right = clause_bounds(text, e.start, e.end)
@@ -757,9 +762,6 @@ def _busy(text: str, figures: list[QuantityMatch], found: list[events.EventMatch
         ):
             out.append(e)
     return out
-
-
-_PERCENT = regex.compile(r"\d(?:\.\d+)?\s*%")
 
 
 def _active(
