@@ -723,7 +723,7 @@ def statistic_end(text: str, left: int, start: int) -> int | None:
 
 
 def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
-    """The revenue a money figure's clause ``[left, start)`` ends by naming (财政总收入157.1
+    """The revenue a money figure's clause ``[left, start)`` ends by naming (财政总收入18.6
     亿元, 地方财政收入完成…): the revenue line, its event."""
     m = rules().revenue.search(text, left, start)
     if m is None:

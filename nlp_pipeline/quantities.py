@@ -363,7 +363,7 @@ def _head_counts(
     return out
 
 
-# Bare numbers listed before a figure, each perhaps with its own 万/亿 (5万亿、4万亿和3万亿元).
+# Bare numbers listed before a figure, each perhaps with its own 万/亿 (6万亿、2.5万亿和8000亿元).
 _BARE_LIST = regex.compile(r"(?:(?<![\d.,])\d[\d,]*(?:\.\d+)?(?:万亿|亿|万|千)?(?:、|和|及|与))+$")
 _BARE_NUMBER = regex.compile(r"\d[\d,]*(?:\.\d+)?")
 _BARE_ITEM = regex.compile(r"(?<![\d.,])(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>万亿|亿|万|千)?")
@@ -394,7 +394,7 @@ def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[Quant
             value = numbers.parse_number(n.group("num"))
             if value is None or any(f.start < n.end() and n.start() < f.end for f in found):
                 continue
-            # an item's own 万/亿 stands for the figure's (5万亿、4万亿和3万亿元)
+            # an item's own 万/亿 stands for the figure's (6万亿、2.5万亿和8000亿元)
             scale = r.multipliers[n.group("mult")] if n.group("mult") else factor
             role = money_role(text, n.start(), n.end()) if q.kind == "money" else None
             out.append(
@@ -577,7 +577,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
         return "count"  # issues of a bulletin or a board (编印《…简报》12期, 更换展板3期)
     if unit == "户" and r.household_people.match(text, m.end(), right):
-        return "participants"  # 帮扶3607户低保和特困供养人员: people reached, by household
+        return "participants"  # 帮扶860户贫困户: people reached, by household
     if unit in r.person_units:
         # The figure's own item of a list (带队教师3名、学生30名): its neighbours' nouns
         # say nothing of it.
@@ -716,7 +716,7 @@ def money_role(text: str, start: int, end: int) -> str:
     if cue is None and not level:
         after = r.role_cues.search(text, end, right)
         if after is not None and _RATE_AFTER.match(text, after.end()):
-            after = None  # 生产总值486亿元、增长1%: the figure's rate, not a change amount
+            after = None  # 生产总值215亿元、增长5%: the figure's rate, not a change amount
         cue = after.group() if after and r.role_of[after.group()] != "level" else None
     if cue is None and not level:
         # Earlier clauses lend only what a figure is (budget, spent, income), not how

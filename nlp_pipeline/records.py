@@ -273,7 +273,7 @@ def assemble(
     handing_out = False  # a figure took the campaign for what it handed out
     for q in figures:
         key: object
-        # A statistic (实现地区生产总值486亿元) or how many there are (规上企业数量由200家增加到
+        # A statistic (实现地区生产总值215亿元) or how many there are (规上企业数量由200家增加到
         # 260家) is no activity's figure: no event, and nothing falls back to one.
         stated = _statistic(sentence.text, q, found_events, lines)
         if not stated:
@@ -431,8 +431,8 @@ def _statistic(
 
 
 def _revenue(text: str, q: QuantityMatch, ev: events.EventMatch | None) -> events.EventMatch | None:
-    """The revenue a money figure's own clause names right before it (…；财政总收入157.1亿元，
-    增长11.5%), where no event of that clause is nearer the figure."""
+    """The revenue a money figure's own clause names right before it (…；财政总收入18.6亿元，
+    增长9%), where no event of that clause is nearer the figure."""
     left = item_start(text, clause_bounds(text, q.start, q.end)[0], q.start)
     found = events.revenue_named(text, left, q.start)
     if found is None or (ev is not None and found.start < ev.end <= q.start):
@@ -475,7 +475,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
 
 
 def _opens_clause(text: str, left: int, q: QuantityMatch) -> bool:
-    """True where the figure is its clause's subject, opening it (…，74个县全部摘帽): a
+    """True where the figure is its clause's subject, opening it (…，36个贫困村全部出列): a
     statement of its own, not one more figure of another clause's activity."""
     return left > 0 and not text[left : q.start].strip(_OPENERS)
 
