@@ -109,6 +109,10 @@ class _Rules:
     opening_topic: list[regex.Pattern[str]]
     clause_subject: regex.Pattern[str]
     subject_not_holding: tuple[str, ...]
+    subject_counted: tuple[str, ...]
+    payment_verbs: frozenset[str]
+    project_back: regex.Pattern[str]
+    project_named: regex.Pattern[str]
     measure_prefixes: tuple[str, ...]
     subject_not_ending: tuple[str, ...]
     subject_adverbs: regex.Pattern[str]
@@ -208,6 +212,10 @@ def rules() -> _Rules:
         entered_verbs=patterns.compile_words(data.get("entered_verbs", []), name, "entered_verbs"),
         clause_subject=patterns.optional_regex(data, "clause_subject", name),
         subject_not_holding=tuple(data.get("subject_not_holding", [])),
+        subject_counted=tuple(data.get("subject_counted", [])),
+        payment_verbs=frozenset(data.get("payment_verbs", [])),
+        project_back=patterns.optional_regex(data, "project_back", name),
+        project_named=patterns.optional_regex(data, "project_named", name),
         measure_prefixes=tuple(data.get("measure_prefixes", [])),
         subject_not_ending=tuple(data.get("subject_not_ending", [])),
         subject_adverbs=_words(data, "subject_adverbs", name, "(?:{})+"),
@@ -424,11 +432,8 @@ def clause_action(
     benefit = _beneficiaries(text, left, right, start, end, r)
     if benefit is not None:
         return benefit
-    if kind in ("sessions", "participants"):
-        light = r.light_object.search(text, left, start)
-        if light is not None and not is_generic(light.group("object")):
-            # 开展普法巡讲24次: the object of a light verb, counted by the figure after it
-            return TextMatch(light.start("object"), light.end("object"), light.group("object"))
+    if kind in ("sessions", "participants") and (light := light_object(text, left, start)):
+        return light  # 开展普法巡讲24次: the object of a light verb, counted by the figure
     stop = next(
         (i for i in range(end, right) if text[i] in "、（(" or text[i].isdigit()), right
     )  # a list item ends at 、, the next figure or an aside
@@ -443,6 +448,8 @@ def clause_action(
     ):
         s, e = end, stop  # 4次降低存款准备金率; 解决6434万农村人口饮水安全问题
         if before is not None and not text[end:stop].strip("，。；、 "):
+            if kind == "money" and before.group() in r.payment_verbs:
+                return None  # 省财政厅拨付86万元: who paid, no action's name
             s, e = left, start  # nothing after it: the clause names it (紧急转移安置…人次)
         elif before is not None and before.end() >= start - 1 and kind == "money":
             min_chars = r.object_min_chars  # 发放200亿元补贴
@@ -459,6 +466,15 @@ def clause_action(
     if e - s < min_chars or any(ch.isdigit() for ch in text[s:e]):
         return None
     return TextMatch(s, e, text[s:e])
+
+
+def light_object(text: str, left: int, start: int) -> TextMatch | None:
+    """The object of a light verb (开展, 组织, 举办…) right before a figure at ``start``
+    in the clause from ``left`` (开展普法巡讲24次: 普法巡讲), unless generic; else None."""
+    light = rules().light_object.search(text, left, start)
+    if light is None or is_generic(light.group("object")):
+        return None
+    return TextMatch(light.start("object"), light.end("object"), light.group("object"))
 
 
 def acts_before(
@@ -529,6 +545,7 @@ def clause_subject(
         or r.subject_adverbs.fullmatch(phrase)
         or r.subject_time.match(phrase)
         or any(w in phrase for w in r.subject_not_holding)
+        or (kind != "money" and any(w in phrase for w in r.subject_counted))
         or phrase.endswith(r.subject_not_ending)
         or is_generic(phrase)
         or r.action_verbs.match(phrase)
@@ -558,7 +575,7 @@ def part_name(text: str, left: int, start: int) -> TextMatch | None:
         len(phrase) < 2
         or is_generic(phrase)
         or phrase.endswith(r.subject_not_ending)
-        or any(w in phrase for w in r.subject_not_holding)
+        or any(w in phrase for w in r.subject_not_holding + r.subject_counted)
         or phrase.endswith(r.part_not_ending)
     ):
         return None
@@ -748,6 +765,23 @@ def refer_noun(text: str) -> str | None:
     (工程共新建…: the 工程 just named; 培训以案例教学为主), or None."""
     m = rules().refer_noun.match(text)
     return m.group("noun") if m is not None else None
+
+
+def project_before(text: str, left: int, start: int) -> TextMatch | None:
+    """The project a clause ``[left, start)`` speaks of again where it opens with a measure
+    of it (…承担实施高标准农田建设任务…，总投资1.35亿元，项目涉及4个镇): the last project the
+    sentence names before the clause, or None."""
+    r = rules()
+    while left < start and text[left] in "，,；; ":
+        left += 1
+    if not r.project_back.match(text, left, start):
+        return None
+    found = None
+    for m in r.project_named.finditer(text, 0, left):
+        found = m
+    if found is None:
+        return None
+    return TextMatch(found.start("project"), found.end("project"), found.group("project"))
 
 
 def award_only_type() -> str:

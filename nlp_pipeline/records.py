@@ -279,6 +279,8 @@ def assemble(
         if not stated:
             ev = attach(sentence.text, q, found_events, active, busy)
             ev = attach_line(sentence.text, q, ev, lines)
+            if ev is None or ev.end <= clause_bounds(sentence.text, q.start, q.end)[0]:
+                ev = _project(sentence.text, q) or ev
             if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
                 ev = revenue
             stated = ev is not None and _counts_a_change(sentence.text, q, ev)
@@ -438,6 +440,18 @@ def _revenue(text: str, q: QuantityMatch, ev: events.EventMatch | None) -> event
     if found is None or (ev is not None and found.start < ev.end <= q.start):
         return None  # a budget line or event at the revenue or nearer: it stands
     return events.EventMatch(found.start, found.end, found.text, events.money_only_type())
+
+
+def _project(text: str, q: QuantityMatch) -> events.EventMatch | None:
+    """The project a figure's clause speaks of again by a measure of it (…，总投资1.35亿元),
+    named earlier in the sentence, where no event of its own clause names the figure."""
+    left, _ = clause_bounds(text, q.start, q.end)
+    found = events.project_before(text, left, q.start)
+    if found is None:
+        return None
+    return events.EventMatch(
+        found.start, found.end, found.text, events.event_type(found.text, "")
+    )
 
 
 def _counts_a_change(text: str, q: QuantityMatch, ev: events.EventMatch) -> bool:
@@ -626,6 +640,14 @@ def attach(
         return after_same[0]  # 对全市10处教育基地进行提档升级: what was done to them
     if before_same:
         return before_same[-1]
+    if q.kind in ("sessions", "participants") and (
+        light := events.light_object(text, left, q.start)
+    ):
+        # …平台，开展全员核酸检测21轮: a light verb names the clause's own activity, which no
+        # event of an earlier clause takes
+        return events.EventMatch(
+            light.start, light.end, light.text, events.event_type(light.text, "")
+        )
     if q.kind == "award" and after_same:
         return after_same[0]
     allowed = set(active)
