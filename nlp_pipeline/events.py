@@ -112,6 +112,7 @@ class _Rules:
     subject_counted: tuple[str, ...]
     payment_verbs: frozenset[str]
     project_back: regex.Pattern[str]
+    item_attendance: regex.Pattern[str]
     project_named: regex.Pattern[str]
     measure_prefixes: tuple[str, ...]
     subject_not_ending: tuple[str, ...]
@@ -215,6 +216,7 @@ def rules() -> _Rules:
         subject_counted=tuple(data.get("subject_counted", [])),
         payment_verbs=frozenset(data.get("payment_verbs", [])),
         project_back=patterns.optional_regex(data, "project_back", name),
+        item_attendance=patterns.optional_regex(data, "item_attendance", name),
         project_named=patterns.optional_regex(data, "project_named", name),
         measure_prefixes=tuple(data.get("measure_prefixes", [])),
         subject_not_ending=tuple(data.get("subject_not_ending", [])),
@@ -712,6 +714,17 @@ def sums_up(text: str) -> bool:
     """True where a sentence opens as a total over a period (全年发放…, 累计…): no report
     on the activity named before it."""
     return text.startswith(rules().period_openings)
+
+
+def states_own_item(item: str) -> bool:
+    """True where a 、-item's words before its figure state a thing done of their own
+    (…救助1068人、托养机构规范化提升74家): at least ``item_min_han`` Han characters and no
+    word of attendance (…讲座12场、参与群众3000人次 speaks of the lecture)."""
+    han = sum(1 for ch in item if "\u4e00" <= ch <= "\u9fff")
+    return han >= _ITEM_MIN_HAN and rules().item_attendance.search(item) is None
+
+
+_ITEM_MIN_HAN = 4
 
 
 def hands_out(action: str) -> bool:

@@ -611,13 +611,22 @@ def attach(
             if not any(s <= e.start and e.end <= t and not s <= q.start < t for s, t in asides)
         ]
     left, right = clause_bounds(text, q.start, q.end)
+    item_left = text.rfind("、", left, q.start) + 1
+    if (
+        item_left > left
+        and q.kind != "award"  # 评选…“排头兵”20人、…团队10家: one rating's list
+        and any(ch.isdigit() for ch in text[left:item_left])
+        and events.states_own_item(text[item_left : q.start])
+    ):
+        # …康复救助1068人、托养机构规范化提升74家: an earlier item with a figure of its own
+        # keeps its event
+        cands = [e for e in cands if not (left <= e.start and e.end <= item_left)]
     same = [e for e in cands if e.start >= left and e.end <= right]
     before_same = [e for e in same if e.end <= q.start]
     after_same = [e for e in same if e.start >= q.end]
     # Items of a list (发放手册2000份、健康义诊300人次、推送短视频5条): an activity of
     # another item is none of this figure's, where this item states its own action or
     # the activity opens the next item (unless it sums the list up: …等活动).
-    item_left = text.rfind("、", left, q.start) + 1
     if item_left > left and events.acts_before(text, item_left, q.start, q.end, right):
         before_same = [e for e in before_same if e.start >= item_left]
     after_same = [
@@ -802,6 +811,10 @@ def _title_event(doc: Document, sentence: Sentence) -> tuple[Event | None, bool]
     title = sentence.title
     if title is None:
         return None, False
+    s_start, s_end = sentence.raw_span(0, len(sentence.text))
+    t_start, t_end = title.raw_span(0, len(title.text))
+    if s_start <= t_start and t_end <= s_end:
+        return None, False  # （四）已完成…1068人、…74家: the item is the sentence, no title of it
     found = title_phrase(title.text)
     if found is None:
         return None, False
