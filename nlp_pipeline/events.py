@@ -768,6 +768,18 @@ def from_to_start(text: str, left: int, start: int) -> int | None:
     return m.start() if m is not None else None
 
 
+def strip_period(text: str) -> str:
+    """``text`` without the period words it opens with (全年新增…: 新增…)."""
+    openings = rules().period_openings
+    changed = True
+    while changed:
+        changed = False
+        for w in openings:
+            if text.startswith(w):
+                text, changed = text[len(w) :], True
+    return text
+
+
 def creates(action: str) -> bool:
     """True where an action is the making of what its figure counts (新建乡镇食堂…个)."""
     return action.startswith(rules().created_verbs)

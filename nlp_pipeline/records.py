@@ -283,7 +283,9 @@ def assemble(
                 ev = _project(sentence.text, q) or ev
             if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
                 ev = revenue
-            stated = ev is not None and _counts_a_change(sentence.text, q, ev)
+            stated = ev is not None and (
+                _counts_a_change(sentence.text, q, ev) or _counts_made(sentence.text, q, ev)
+            )
         if stated:
             groups.setdefault(None, []).append(q)
             event_of[None] = None
@@ -452,6 +454,17 @@ def _project(text: str, q: QuantityMatch) -> events.EventMatch | None:
     return events.EventMatch(
         found.start, found.end, found.text, events.event_type(found.text, "")
     )
+
+
+def _counts_made(text: str, q: QuantityMatch, ev: events.EventMatch) -> bool:
+    """True where a count's own clause opens by making what it counts (…工程，新增百亿企业
+    2户) and its event comes from an earlier clause: how many were made, no activity's."""
+    if q.kind != "count":
+        return False
+    left, _ = clause_bounds(text, q.start, q.end)
+    if ev.end > left:
+        return False
+    return events.creates(events.strip_period(text[left : q.start].lstrip("，,；; ")))
 
 
 def _counts_a_change(text: str, q: QuantityMatch, ev: events.EventMatch) -> bool:
