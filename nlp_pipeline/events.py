@@ -113,6 +113,7 @@ class _Rules:
     payment_verbs: frozenset[str]
     project_back: regex.Pattern[str]
     item_attendance: regex.Pattern[str]
+    judging_step: regex.Pattern[str]
     project_named: regex.Pattern[str]
     measure_prefixes: tuple[str, ...]
     subject_not_ending: tuple[str, ...]
@@ -217,6 +218,7 @@ def rules() -> _Rules:
         payment_verbs=frozenset(data.get("payment_verbs", [])),
         project_back=patterns.optional_regex(data, "project_back", name),
         item_attendance=patterns.optional_regex(data, "item_attendance", name),
+        judging_step=patterns.optional_regex(data, "judging_step", name),
         project_named=patterns.optional_regex(data, "project_named", name),
         measure_prefixes=tuple(data.get("measure_prefixes", [])),
         subject_not_ending=tuple(data.get("subject_not_ending", [])),
@@ -303,7 +305,7 @@ def is_generic(phrase: str) -> bool:
     """True for phrases that name no activity (totals, bare heads, 上级科普经费, 中央、省级
     项目资金, pointers such as 此次活动)."""
     r = rules()
-    if phrase in r.generic:
+    if phrase in r.generic or r.judging_step.fullmatch(phrase):
         return True
     if prefilter.may_match(r.pointer, phrase) and r.pointer.match(phrase):
         return True
@@ -361,6 +363,8 @@ def _trim_left(text: str, left: int, end: int) -> int:
             left += 1
         elif ch == "年" and left > 0 and text[left - 1].isdigit():
             left += 2 if text[left + 1 : left + 2] == "度" else 1  # 2024年省级…资金: no year
+        elif ch in "个届次期" and left > 0 and text[left - 1].isdigit():
+            left += 1  # 第30个全国“土地日”宣传活动: the ordinal's measure word is no part of it
         elif ch in _MARKER_FIRST and (marker := _LIST_MARKER.match(text, left, end)) is not None:
             left = marker.end()  # （三）、科普活动: the list marker is no part of the name
         else:

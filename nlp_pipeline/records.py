@@ -10,7 +10,7 @@ make one record, so a sentence that holds several activities gives several.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
 from functools import cache, lru_cache, partial
 
@@ -91,7 +91,7 @@ def sentence_records(
     elif previous is not None and back:
         noun = events.refer_noun(sentence.text) or events.pointed_kind(sentence.text)
         older = [s for s in history or [] if s.paragraph == previous.paragraph]
-        topic = cache(partial(_topic_back, doc, pointed, previous, older, noun))
+        topic = cache(partial(_topic_back, doc, pointed, previous, older, noun, history or []))
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
         # A list of prizes goes on after a semicolon: its earlier part's competition.
         topic, topic_kinds = cache(partial(_competition, doc, previous)), frozenset({"award"})
@@ -187,14 +187,19 @@ def _topic_back(
     previous: Sentence,
     older: list[Sentence],
     noun: str | None,
+    heading: Sequence[Sentence] = (),
 ) -> Event | None:
     """What a sentence that refers back names: the activity of the sentence the one before
     pointed to, else of the sentence before, else of the last earlier sentence of that
     paragraph that named one (举办…大赛。赛事分为…四个组别。比赛共评出…). Where the
-    sentence names it by a bare noun, one ending in that noun first (工程共…)."""
+    sentence names it by a bare noun, one ending in that noun first (工程共…), from any
+    earlier sentence under the same ``heading``."""
     first = pointed() or previous
     sentences = [first, *(s for s in reversed(older) if s is not first and s is not previous)]
     if noun is not None:
+        # a kind word reaches back under the heading, past paragraphs that name no such
+        # activity (…宣传活动。\n活动围绕…。\n活动中，共悬挂…)
+        sentences += [s for s in reversed(heading) if s not in sentences]
         named = [
             (sentence, e)
             for sentence in sentences
