@@ -38,6 +38,7 @@ class _Rules:
     forms: regex.Pattern[str]
     line_of: dict[str, tuple[str, str]]
     kind_of: dict[str, str]
+    form_kind: dict[str, str]
     heading_lines: frozenset[str]
     classification: regex.Pattern[str]
     drop_prefix: regex.Pattern[str]
@@ -65,6 +66,7 @@ def rules() -> _Rules:
         forms=patterns.compile_regex(patterns.alternation(list(line_of)), name, "lines"),
         line_of=line_of,
         kind_of={canonical: kind for canonical, kind in line_of.values()},
+        form_kind={str(k): str(v) for k, v in (data.get("form_kinds") or {}).items()},
         heading_lines=frozenset(str(c) for c, e in lines.items() if e.get("heading")),
         classification=patterns.compile_regex(
             patterns.require(data, "classification", str, name), name, "classification"
@@ -132,10 +134,13 @@ def is_budget_row(text: str) -> bool:
     return text in rules().opening_forms
 
 
-def line_role(line: str) -> str:
-    """The role of a money figure of ``line`` whose clause names none: the line's kind
-    (income, spent, other); a line of the classification is spending."""
-    return rules().kind_of.get(line, "spent")
+def line_role(line: str, form: str = "") -> str:
+    """The role of a money figure of ``line`` whose clause names none: the kind of the
+    ``form`` it is written in where that form names one column of a total (收入总计:
+    income), else the line's kind (income, spent, other); a line of the classification
+    is spending."""
+    r = rules()
+    return r.form_kind.get(form) or r.kind_of.get(line, "spent")
 
 
 def _opens(text: str, start: int, r: _Rules) -> bool:

@@ -430,11 +430,31 @@ _CHANGES = re.compile(
     # Half-width clause marks written in Chinese prose (pasted web text, some PDFs): the
     # Chinese mark, so the rules read one set of punctuation (…万元,下降 → …万元，下降).
     + r"|(?<=[\u4e00-\u9fff”）%])(?P<half>[,;:!?])(?![\dA-Za-z])"
+    # A comma between numbers that is no thousands separator (各是412.50,414.30万元) separates
+    # a list: the Chinese 、 (see _lists_numbers).
+    + r"|(?<=\d)(?P<listcomma>,)(?=\d)"
     # Pinyin a web page's ruby left after a character (1萬(wàn)多名, 獎(jiǎng)): removed; it
     # holds a tone-marked vowel, so a list marker like (a) stays.
     + r"|(?<=[\u4e00-\u9fff])[(（](?P<pinyin>[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5})[)）]"
 )
 _CHINESE_MARK = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
+
+
+_THOUSANDS_GROUP = re.compile(r"\d{3}(?!\d)")
+
+
+def _lists_numbers(raw: str, comma: int) -> bool:
+    """True where the comma at ``comma``, between digits, separates two numbers: the
+    number before it ends in one or two decimals (412.50,414.30) or what follows is not a
+    group of three digits (4125,4143); 1,286.45 and 2,000,000 keep their thousands
+    separators."""
+    i = comma
+    while i > 0 and raw[i - 1].isdigit():
+        i -= 1
+    if i > 0 and raw[i - 1] == "." and comma - i <= 2:
+        return True  # …50,414: the comma follows a fraction of cents (a doubled PDF text
+        # layer, 1,234.561,234.56, runs on with three digits and is left as it is)
+    return _THOUSANDS_GROUP.match(raw, comma + 1) is None
 
 
 class _Builder:
@@ -520,6 +540,8 @@ def normalize(raw: str) -> MappedText:
             b.add(_fullwidth(token), start, end)
         elif m.group("half") is not None:
             b.add(_CHINESE_MARK[token], start, end)
+        elif m.group("listcomma") is not None:
+            b.add("、" if _lists_numbers(raw, start) else token, start, end)
         elif m.group("pinyin") is not None:
             continue
         elif m.group("spaces") is not None:

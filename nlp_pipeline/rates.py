@@ -44,6 +44,7 @@ class _Rules:
     cues: regex.Pattern[str]
     kind_of: dict[str, str]
     percent: regex.Pattern[str]
+    comparison: regex.Pattern[str]
 
 
 @cache
@@ -66,6 +67,7 @@ def rules() -> _Rules:
         cues=patterns.compile_regex(patterns.alternation(list(kind_of)), name, "execution"),
         kind_of=kind_of,
         percent=_percent_pattern(),
+        comparison=patterns.optional_regex(data, "comparison", name),
     )
 
 
@@ -130,12 +132,13 @@ def _described(
     105.58万元，占34.30%``), or before clauses of rates only; else the first after it in
     its clause (``增长6.7%，达到…`` has none). ``strict`` (a percentage with no cue, or a
     pass rate) keeps only its own clause."""
+    r = rules()
     left, right = clause_bounds(text, start, end)
     prev_left = left if strict or left == 0 else clause_bounds(text, left - 1, left - 1)[0]
     # A rate opening its clause (较上年增4.1%) reaches back over short clauses that state
     # only rates of the same figure (…86.5万元，完成预算92.4%，较上年增4.1%); one with a
     # subject of its own (居民消费价格上涨2%) describes that subject.
-    opens_clause = start - left <= 4
+    opens_clause = start - left <= 4 or r.comparison.fullmatch(text, left, start) is not None
     while (
         not strict
         and opens_clause

@@ -414,8 +414,10 @@ def _with_line_role(
     if role == "other":
         # A budget document's own row (预算收入, 支出预算) is budgeted, whatever its line.
         # (the sentence's own line match: the event's text is the raw one, maybe Traditional)
-        row = any(budget.is_budget_row(m.text) for m in lines if m.line == event.line)
-        role = "budget" if row else budget.line_role(event.line)
+        own = [m for m in lines if m.line == event.line]
+        row = any(budget.is_budget_row(m.text) for m in own)
+        named = [m.text for m in own if m.end <= q.start] or [m.text for m in own]
+        role = "budget" if row else budget.line_role(event.line, named[-1] if named else "")
     return replace(q, role=role) if role != q.role else q
 
 

@@ -160,3 +160,15 @@ def test_several_activities_in_one_sentence_give_several_records() -> None:
     events = [r.event.text for r in records if r.event]
     assert events == ["院士专家进校园活动", "科技周系列讲座"]
     assert [len(r.quantities) for r in records] == [2, 1]
+
+
+def test_a_total_named_by_one_column_takes_that_columns_role() -> None:
+    text = "本单位2023年度收入总计512.30万元，支出总计498.10万元。收、支总计各为1.2万元。"
+    doc = document_from_text(text, "t")
+    roles = {q.text: q.role for r in extract_document(doc) for q in r.quantities}
+    assert roles == {"512.30万元": "income", "498.10万元": "spent", "1.2万元": "other"}
+
+
+def test_a_comma_between_numbers_that_is_no_thousands_separator_lists_them() -> None:
+    assert normalize("各是412.50,414.30万元").text == "各是412.50、414.30万元"
+    assert normalize("收入1,286.45万元，共2,000,000元").text == "收入1,286.45万元，共2,000,000元"
