@@ -114,6 +114,9 @@ class _Rules:
     project_back: regex.Pattern[str]
     item_attendance: regex.Pattern[str]
     judging_step: regex.Pattern[str]
+    respectively: regex.Pattern[str]
+    respectively_gap: regex.Pattern[str]
+    item_prefix: regex.Pattern[str]
     project_named: regex.Pattern[str]
     measure_prefixes: tuple[str, ...]
     subject_not_ending: tuple[str, ...]
@@ -219,6 +222,9 @@ def rules() -> _Rules:
         project_back=patterns.optional_regex(data, "project_back", name),
         item_attendance=patterns.optional_regex(data, "item_attendance", name),
         judging_step=patterns.optional_regex(data, "judging_step", name),
+        respectively=patterns.optional_regex(data, "respectively", name),
+        respectively_gap=patterns.optional_regex(data, "respectively_gap", name),
+        item_prefix=patterns.optional_regex(data, "item_prefix", name),
         project_named=patterns.optional_regex(data, "project_named", name),
         measure_prefixes=tuple(data.get("measure_prefixes", [])),
         subject_not_ending=tuple(data.get("subject_not_ending", [])),
@@ -811,6 +817,48 @@ def project_before(text: str, left: int, start: int) -> TextMatch | None:
     if found is None:
         return None
     return TextMatch(found.start("project"), found.end("project"), found.group("project"))
+
+
+def respective_items(text: str, cue_start: int) -> list[TextMatch]:
+    """The items a 分别 at ``cue_start`` distributes its figures over: the 、-list that
+    ends right before it or before the comma before it (用于宣传、建设、培训等，分别5、3、2
+    万元), each without the verb opening the list or the 等 closing it; [] where none."""
+    r = rules()
+    m = None
+    end = cue_start
+    for _ in range(2):  # the clause of 分别, then the one before it
+        while end > 0 and text[end - 1] in "，, ":
+            end -= 1
+        if end == 0:
+            return []
+        left, _ = clause_bounds(text, end - 1, end - 1)
+        m = r.respectively.search(text[left:end])
+        if m is not None and left + m.end() == end:
+            break
+        m, end = None, left
+    if m is None:
+        return []
+    out: list[TextMatch] = []
+    pos = left + m.start()
+    for piece in m.group().split("、"):
+        s, e = pos, pos + len(piece)
+        pos = e + 1
+        lead = r.item_prefix.match(text, s, e)
+        if lead is not None:
+            s = lead.end()
+        while e > s and text[e - 1] in "等和及 ":
+            e -= 1
+        if e - s < 2:
+            return []
+        out.append(TextMatch(s, e, text[s:e]))
+    return out
+
+
+def distributes(text: str, cue_end: int, start: int) -> bool:
+    """True where the words between 分别 and its first figure only say what the figures
+    are (分别为…, 分别增加…), so the figures are the items'; a verb with an object (分别举办
+    讲座…) makes them figures of that action."""
+    return rules().respectively_gap.fullmatch(text, cue_end, start) is not None
 
 
 def award_only_type() -> str:

@@ -276,12 +276,15 @@ def assemble(
     fallbacks: list[tuple[QuantityMatch, events.TextMatch]] = []
     event_of: dict[object, Event | None] = {}
     handing_out = False  # a figure took the campaign for what it handed out
+    respective = _respective(sentence.text, figures, [*found_events, *lines])
     for q in figures:
         key: object
         # A statistic (实现地区生产总值215亿元) or how many there are (规上企业数量由200家增加到
         # 260家) is no activity's figure: no event, and nothing falls back to one.
         stated = _statistic(sentence.text, q, found_events, lines)
-        if not stated:
+        if not stated and (q.start, q.end) in respective:
+            ev = respective[(q.start, q.end)]  # …宣传、建设、培训，分别5、3、2万元: one each
+        elif not stated:
             ev = attach(sentence.text, q, found_events, active, busy)
             ev = attach_line(sentence.text, q, ev, lines)
             if ev is None or ev.end <= clause_bounds(sentence.text, q.start, q.end)[0]:
@@ -461,6 +464,44 @@ def _project(text: str, q: QuantityMatch) -> events.EventMatch | None:
     return events.EventMatch(
         found.start, found.end, found.text, events.event_type(found.text, "")
     )
+
+
+def _respective(
+    text: str, figures: list[QuantityMatch], found: list[events.EventMatch]
+) -> dict[tuple[int, int], events.EventMatch]:
+    """Figures after 分别 paired one to one with the items listed before it, where their
+    numbers agree: each figure's item (an event or budget line found over the item, else
+    the item itself, unless generic)."""
+    out: dict[tuple[int, int], events.EventMatch] = {}
+    for cue in _RESPECTIVELY.finditer(text):
+        items = events.respective_items(text, cue.start())
+        if not items or any(events.statistic_end(text, i.start, i.end) for i in items):
+            continue  # 城镇、农村居民人均可支配收入分别达到…: statistics, no items' events
+        stop = text.find("。", cue.end())
+        stop = len(text) if stop < 0 else stop
+        after = [q for q in figures if cue.end() <= q.start < stop]
+        if not after or not events.distributes(text, cue.end(), after[0].start):
+            continue
+        # the figures of 分别 run on in a list: up to the first that is not the next item
+        after = after[: len(items)]
+        if len(after) != len(items) or any(
+            not set(text[a.end : b.start]) <= _LIST_GAP
+            for a, b in zip(after, after[1:], strict=False)
+        ):
+            continue
+        for q, item in zip(after, items, strict=True):
+            own = [e for e in found if e.start < item.end and item.start < e.end]
+            if own:
+                out[(q.start, q.end)] = own[-1]
+            elif not events.is_generic(item.text):
+                out[(q.start, q.end)] = events.EventMatch(
+                    item.start, item.end, item.text, events.event_type(item.text, "")
+                )
+    return out
+
+
+_RESPECTIVELY = regex.compile("分别")
+_LIST_GAP = set("、，,和及与 ")
 
 
 def _counts_made(text: str, q: QuantityMatch, ev: events.EventMatch) -> bool:
