@@ -18,7 +18,7 @@ import regex
 from spacy.tokens import Doc
 
 from . import patterns, prefilter
-from .quantities import CLAUSE_BREAKS, clause_bounds, quoted_regions
+from .quantities import CLAUSE_BREAKS, clause_bounds, is_han, quoted_regions
 
 _ORDINAL = regex.compile(r"第[\d一二三四五六七八九十百]{1,4}$")
 
@@ -115,6 +115,8 @@ class _Rules:
     item_attendance: regex.Pattern[str]
     judging_step: regex.Pattern[str]
     respectively: regex.Pattern[str]
+    head_modifiers: frozenset[str]
+    modified_heads: frozenset[str]
     respectively_gap: regex.Pattern[str]
     item_prefix: regex.Pattern[str]
     project_named: regex.Pattern[str]
@@ -223,6 +225,8 @@ def rules() -> _Rules:
         item_attendance=patterns.optional_regex(data, "item_attendance", name),
         judging_step=patterns.optional_regex(data, "judging_step", name),
         respectively=patterns.optional_regex(data, "respectively", name),
+        head_modifiers=frozenset(data.get("head_modifiers", [])),
+        modified_heads=frozenset(data.get("modified_heads", [])),
         respectively_gap=patterns.optional_regex(data, "respectively_gap", name),
         item_prefix=patterns.optional_regex(data, "item_prefix", name),
         project_named=patterns.optional_regex(data, "project_named", name),
@@ -348,6 +352,20 @@ def _extend_left(
                 left = idx
                 j -= 1
                 continue
+            if (
+                t in r.head_modifiers
+                and j == token_index - 1
+                and j > 0
+                and tokens[token_index][1] in r.modified_heads
+            ):
+                prev = tokens[j - 1][1]
+                if is_han(prev[-1:]) and prev not in r.stops:
+                    # 辅具免费发放活动, 作品征集活动: a verb right before the head, after a
+                    # noun, names the activity's kind
+                    text_depth = depth
+                    left = idx
+                    j -= 1
+                    continue
             if t in r.stops or any(ch.isdigit() for ch in t):
                 break
             if any(ch in CLAUSE_BREAKS for ch in t):
