@@ -60,6 +60,7 @@ class _Rules:
     award_not: regex.Pattern[str]
     population: regex.Pattern[str]
     household_people: regex.Pattern[str]
+    household_served: regex.Pattern[str]
     line_words: frozenset[str]
     fund_names: regex.Pattern[str]
     shared_unit_cue: regex.Pattern[str]
@@ -185,6 +186,7 @@ def rules() -> _Rules:
         award_not=alt(cues.get("award_not", []), "kind_cues.award_not"),
         population=cue_regex("population"),
         household_people=cue_regex("household_people"),
+        household_served=cue_regex("household_served"),
         line_words=frozenset(data.get("staged_line_words", [])),
         fund_names=alt(data.get("fund_names", []), "fund_names"),
         shared_unit_cue=alt(data.get("shared_unit_cues", []), "shared_unit_cues"),
@@ -576,8 +578,11 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         return "sessions"  # 接待来访762批: visits received, as 批次
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
         return "count"  # issues of a bulletin or a board (编印《…简报》12期, 更换展板3期)
-    if unit == "户" and r.household_people.match(text, m.end(), right):
-        return "participants"  # 帮扶860户贫困户: people reached, by household
+    if unit == "户" and (
+        r.household_people.match(text, m.end(), right)
+        or r.household_served.search(text, max(left, m.start() - 16), m.start())
+    ):
+        return "participants"  # 帮扶860户贫困户, 救助困难职工44户: people reached, by household
     if unit in r.person_units:
         # The figure's own item of a list (带队教师3名、学生30名): its neighbours' nouns
         # say nothing of it.
