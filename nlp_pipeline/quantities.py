@@ -90,6 +90,7 @@ class _Rules:
     article_before: tuple[str, ...]
     article_after: regex.Pattern[str]
     not_after: tuple[str, ...]
+    honours_named: tuple[str, ...]
     not_before: tuple[str, ...]
     exclude: regex.Pattern[str]
     breakdown: regex.Pattern[str]
@@ -221,6 +222,7 @@ def rules() -> _Rules:
         article_before=tuple(data.get("article_before", [])),
         article_after=patterns.optional_regex(data, "article_after", name),
         not_after=tuple(data.get("not_after", [])),
+        honours_named=tuple(data.get("honours_named", [])),
         not_before=tuple(data.get("not_before", [])),
         exclude=patterns.compile_regex(
             "|".join(f"(?:{p})" for p in data.get("exclude", [])) or r"(?!)", name, "exclude"
@@ -477,10 +479,11 @@ def _build(
     if pre and text[max(0, start - 1) : start + len(pre)] in r.qualifier_words:
         # 签约268家, 节约5万元: the qualifier-looking character belongs to a word.
         start, pre = nstart, None
-    before = text[:start]
-    if before.endswith(r.not_after) or text[end:].startswith(r.not_before):
+    if (
+        text.endswith(r.not_after, 0, start) and not text.endswith(r.honours_named, 0, start)
+    ) or text.startswith(r.not_before, end):
         return None
-    if not _plausible_chinese(num, m, r, before):
+    if not _plausible_chinese(num, m, r, text, start):
         return None
     if _MIXED_NUMBER.fullmatch(num):
         value: float | None = sum(int(n) * _MIXED_UNIT[u] for n, u in _MIXED_PART.findall(num))
@@ -522,7 +525,7 @@ def _units_only(num: str) -> bool:
     return all(ch in nr.large_units or ch in nr.small_units for ch in num)
 
 
-def _plausible_chinese(num: str, m: regex.Match[str], r: _Rules, before: str) -> bool:
+def _plausible_chinese(num: str, m: regex.Match[str], r: _Rules, text: str, start: int) -> bool:
     if num[0].isdigit():
         return True
     bare = _units_only(num) and num != "十"
@@ -534,7 +537,7 @@ def _plausible_chinese(num: str, m: regex.Match[str], r: _Rules, before: str) ->
     # 作为一项重要任务, 一场精彩的盛宴: an article, not a count.
     return not (
         num == "一"
-        and (before.endswith(r.article_before) or r.article_after.match(m.string, m.end()))
+        and (text.endswith(r.article_before, 0, start) or r.article_after.match(m.string, m.end()))
     )
 
 

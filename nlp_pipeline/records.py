@@ -461,9 +461,7 @@ def _project(text: str, q: QuantityMatch) -> events.EventMatch | None:
     found = events.project_before(text, left, q.start)
     if found is None:
         return None
-    return events.EventMatch(
-        found.start, found.end, found.text, events.event_type(found.text, "")
-    )
+    return events.EventMatch(found.start, found.end, found.text, events.event_type(found.text, ""))
 
 
 def _respective(
