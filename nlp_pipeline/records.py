@@ -598,6 +598,15 @@ def attach_line(
     """
     if q.kind != "money" or not lines:
         return activity
+    if "（" in text or "(" in text:
+        # a line named inside an aside (…985万元（含年初结转结余50万元），…) is none of the
+        # figures outside it
+        asides = _asides(text)
+        lines = [
+            ln
+            for ln in lines
+            if not any(s <= ln.start and ln.end <= t and not s <= q.start < t for s, t in asides)
+        ]
     left, right = clause_bounds(text, q.start, q.end)
     before = [ln for ln in lines if left <= ln.start and ln.end <= q.start]
     if before:
