@@ -276,6 +276,8 @@ def assemble(
     fallbacks: list[tuple[QuantityMatch, events.TextMatch]] = []
     event_of: dict[object, Event | None] = {}
     handing_out = False  # a figure took the campaign for what it handed out
+    last_key: object = None  # the group of the figure before, and where it ends
+    last_end = 0
     respective = _respective(sentence.text, figures, [*found_events, *lines])
     for q in figures:
         key: object
@@ -318,6 +320,18 @@ def assemble(
         elif (action := _fallback_event(sentence.text, q)) is not None or (
             action := _carried(sentence.text, q, fallbacks)
         ) is not None:
+            if (
+                events.is_effect(action)
+                and last_key is not None
+                and last_key in event_of
+                and event_of[last_key] is not None
+                and last_end <= clause_bounds(sentence.text, q.start, q.end)[0]
+            ):
+                # 发行…债券置换存量债务3.2万亿元，降低利息负担约2000亿元: what the clause
+                # before did achieved it (an effect names no action of its own)
+                groups.setdefault(last_key, []).append(q)
+                last_end = q.end
+                continue
             fallbacks.append((q, action))
             if (
                 campaign is not None
@@ -345,6 +359,7 @@ def assemble(
             key = None
             event_of[key] = None
         groups.setdefault(key, []).append(q)
+        last_key, last_end = key, q.end
     dates: list[events.DateMatch] = _matches(nlp_doc, "dates")
     locations: list[events.TextMatch] = _matches(nlp_doc, "locations")
     organizers: list[events.TextMatch] = _matches(nlp_doc, "organizers")
