@@ -114,6 +114,7 @@ class _Rules:
     project_back: regex.Pattern[str]
     item_attendance: regex.Pattern[str]
     judging_step: regex.Pattern[str]
+    judged: regex.Pattern[str]
     respectively: regex.Pattern[str]
     head_modifiers: frozenset[str]
     modified_heads: frozenset[str]
@@ -224,6 +225,7 @@ def rules() -> _Rules:
         project_back=patterns.optional_regex(data, "project_back", name),
         item_attendance=patterns.optional_regex(data, "item_attendance", name),
         judging_step=patterns.optional_regex(data, "judging_step", name),
+        judged=patterns.optional_regex(data, "judged", name),
         respectively=patterns.optional_regex(data, "respectively", name),
         head_modifiers=frozenset(data.get("head_modifiers", [])),
         modified_heads=frozenset(data.get("modified_heads", [])),
@@ -877,6 +879,11 @@ def distributes(text: str, cue_end: int, start: int) -> bool:
     are (分别为…, 分别增加…), so the figures are the items'; a verb with an object (分别举办
     讲座…) makes them figures of that action."""
     return rules().respectively_gap.fullmatch(text, cue_end, start) is not None
+
+
+def judges(text: str) -> bool:
+    """True where a sentence reports a contest's judging (…评定出一等奖…名, 共决出…)."""
+    return rules().judged.search(text) is not None
 
 
 def award_only_type() -> str:
