@@ -586,6 +586,10 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         or r.household_served.search(text, max(left, m.start() - 16), m.start())
     ):
         return "participants"  # 帮扶860户贫困户, 救助困难职工44户: people reached, by household
+    if unit in r.person_units and r.household_served.search(
+        text, max(left, m.start() - 16), m.start()
+    ):
+        return "participants"  # 慰问困难职工30名: people an act of help reached
     if unit in r.person_units:
         # The figure's own item of a list (带队教师3名、学生30名): its neighbours' nouns
         # say nothing of it.

@@ -86,7 +86,8 @@ def sentence_records(
     pointed = cache(partial(_antecedent, history or []))  # read only if asked
     if previous is None and earlier is not None and back:
         previous = earlier
-    if previous is not None and previous_bare and not back:
+    if previous is not None and previous_bare and not back and not events.sums_up(sentence.text):
+        # (…活动。全年发放…: a period's total is no report on the activity introduced)
         topic = cache(partial(_introduced, doc, previous))
     elif previous is not None and back:
         noun = events.refer_noun(sentence.text) or events.pointed_kind(sentence.text)
