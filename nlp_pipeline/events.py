@@ -390,7 +390,7 @@ def _trim_left(text: str, left: int, end: int) -> int:
         elif ch == "年" and left > 0 and text[left - 1].isdigit():
             left += 2 if text[left + 1 : left + 2] == "度" else 1  # 2024年省级…资金: no year
         elif ch in "个届次期" and left > 0 and text[left - 1].isdigit():
-            left += 1  # 第30个全国“土地日”宣传活动: the ordinal's measure word is no part of it
+            left += 1  # 第12个“世界气象日”科普活动: the ordinal's measure word is no part of it
         elif ch in _MARKER_FIRST and (marker := _LIST_MARKER.match(text, left, end)) is not None:
             left = marker.end()  # （三）、科普活动: the list marker is no part of the name
         else:
@@ -748,7 +748,7 @@ def sums_up(text: str) -> bool:
 
 def states_own_item(item: str) -> bool:
     """True where a 、-item's words before its figure state a thing done of their own
-    (…救助1068人、托养机构规范化提升74家): at least ``item_min_han`` Han characters and no
+    (…助餐服务860人次、适老化改造42户): at least ``item_min_han`` Han characters and no
     word of attendance (…讲座12场、参与群众3000人次 speaks of the lecture)."""
     han = sum(1 for ch in item if "\u4e00" <= ch <= "\u9fff")
     return han >= _ITEM_MIN_HAN and rules().item_attendance.search(item) is None
@@ -824,7 +824,7 @@ def refer_noun(text: str) -> str | None:
 
 def project_before(text: str, left: int, start: int) -> TextMatch | None:
     """The project a clause ``[left, start)`` speaks of again where it opens with a measure
-    of it (…承担实施高标准农田建设任务…，总投资1.35亿元，项目涉及4个镇): the last project the
+    of it (…承担…道路提档改造任务，总投资860万元，涉及5个行政村): the last project the
     sentence names before the clause, or None."""
     r = rules()
     while left < start and text[left] in "，,；; ":

@@ -475,7 +475,7 @@ def _revenue(text: str, q: QuantityMatch, ev: events.EventMatch | None) -> event
 
 
 def _project(text: str, q: QuantityMatch) -> events.EventMatch | None:
-    """The project a figure's clause speaks of again by a measure of it (…，总投资1.35亿元),
+    """The project a figure's clause speaks of again by a measure of it (…，总投资860万元),
     named earlier in the sentence, where no event of its own clause names the figure."""
     left, _ = clause_bounds(text, q.start, q.end)
     found = events.project_before(text, left, q.start)
@@ -494,7 +494,7 @@ def _respective(
     for cue in _RESPECTIVELY.finditer(text):
         items = events.respective_items(text, cue.start())
         if not items or any(events.statistic_end(text, i.start, i.end) for i in items):
-            continue  # 城镇、农村居民人均可支配收入分别达到…: statistics, no items' events
+            continue  # 城区、郊区GDP分别为…: statistics, no items' events
         stop = text.find("。", cue.end())
         stop = len(text) if stop < 0 else stop
         after = [q for q in figures if cue.end() <= q.start < stop]
@@ -706,7 +706,7 @@ def attach(
         and any(ch.isdigit() for ch in text[left:item_left])
         and events.states_own_item(text[item_left : q.start])
     ):
-        # …康复救助1068人、托养机构规范化提升74家: an earlier item with a figure of its own
+        # …助餐服务860人次、适老化改造42户: an earlier item with a figure of its own
         # keeps its event
         cands = [e for e in cands if not (left <= e.start and e.end <= item_left)]
     same = [e for e in cands if e.start >= left and e.end <= right]
@@ -740,7 +740,7 @@ def attach(
     if q.kind in ("sessions", "participants") and (
         light := events.light_object(text, left, q.start)
     ):
-        # …平台，开展全员核酸检测21轮: a light verb names the clause's own activity, which no
+        # …系统，组织开展全员消防演练3轮: a light verb names the clause's own activity, which no
         # event of an earlier clause takes
         return events.EventMatch(
             light.start, light.end, light.text, events.event_type(light.text, "")
