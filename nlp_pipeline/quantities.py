@@ -288,7 +288,7 @@ def find_quantities(text: str) -> list[QuantityMatch]:
             continue
         found.append(q)
         m = pattern.search(text, m.end())
-    if "、" in text:
+    if "、" in text or "上年" in text or "去年" in text or "上一年" in text:
         found.extend(_shared_unit(text, r, found))
     if "人数" in text:
         found.extend(_head_counts(text, r, found, quoted))
@@ -371,6 +371,25 @@ def _head_counts(
 _BARE_LIST = regex.compile(r"(?:(?<![\d.,])\d[\d,]*(?:\.\d+)?(?:万亿|亿|万|千)?(?:、|和|及|与))+$")
 _BARE_NUMBER = regex.compile(r"\d[\d,]*(?:\.\d+)?")
 _BARE_ITEM = regex.compile(r"(?<![\d.,])(?P<num>\d[\d,]*(?:\.\d+)?)(?P<mult>万亿|亿|万|千)?")
+# Last year's level written bare between a comparison and the change (较上年2.08减少0.03万元).
+_BARE_BASE = regex.compile(
+    r"(?:比|较|与)(?:上年|去年|上年度|上一年)(?:的)?(?!(?:19|20)\d\d(?![\d.]))(?P<num>(?<![\d.,])\d[\d,]*(?:\.\d+)?)"
+    r"(?:相比)?(?:增加|减少|下降|增长|上升|降低|节约|压减)$"
+)
+
+
+@dataclass(frozen=True)
+class _BareRun:
+    """Where the bare numbers sharing a figure's unit stand (a match's span)."""
+
+    s: int
+    e: int
+
+    def start(self) -> int:
+        return self.s
+
+    def end(self) -> int:
+        return self.e
 
 
 def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[QuantityMatch]:
@@ -381,6 +400,11 @@ def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[Quant
         if not q.text[:1].isdigit():
             continue
         run = _BARE_LIST.search(text, 0, q.start)
+        if run is None and q.kind == "money":
+            # 较上年2.08减少0.03万元: last year's level, written bare before the change
+            base = _BARE_BASE.search(text, max(0, q.start - 24), q.start)
+            if base is not None:
+                run = _BareRun(base.start("num"), base.end("num"))
         if run is None:
             continue
         if text[max(0, run.start() - 1) : run.start()] == "第":
