@@ -500,6 +500,12 @@ def clause_action(
     return TextMatch(s, e, text[s:e])
 
 
+def as_event(found: TextMatch) -> EventMatch:
+    """A phrase found by a clause rule (a light verb's object, a part, a project, a listed
+    item) as an event, typed by its words."""
+    return EventMatch(found.start, found.end, found.text, event_type(found.text, ""))
+
+
 def light_object(text: str, left: int, start: int) -> TextMatch | None:
     """The object of a light verb (开展, 组织, 举办…) right before a figure at ``start``
     in the clause from ``left`` (开展普法巡讲24次: 普法巡讲), unless generic; else None."""
@@ -748,9 +754,9 @@ def sums_up(text: str) -> bool:
 
 def states_own_item(item: str) -> bool:
     """True where a 、-item's words before its figure state a thing done of their own
-    (…助餐服务860人次、适老化改造42户): at least ``item_min_han`` Han characters and no
+    (…助餐服务860人次、适老化改造42户): at least ``_ITEM_MIN_HAN`` Han characters and no
     word of attendance (…讲座12场、参与群众3000人次 speaks of the lecture)."""
-    han = sum(1 for ch in item if "\u4e00" <= ch <= "\u9fff")
+    han = sum(1 for ch in item if is_han(ch))
     return han >= _ITEM_MIN_HAN and rules().item_attendance.search(item) is None
 
 
@@ -852,14 +858,14 @@ def respective_items(text: str, cue_start: int) -> list[TextMatch]:
         if end == 0:
             return []
         left, _ = clause_bounds(text, end - 1, end - 1)
-        m = r.respectively.search(text[left:end])
-        if m is not None and left + m.end() == end:
+        m = r.respectively.search(text, left, end)
+        if m is not None and m.end() == end:
             break
         m, end = None, left
     if m is None:
         return []
     out: list[TextMatch] = []
-    pos = left + m.start()
+    pos = m.start()
     for piece in m.group().split("、"):
         s, e = pos, pos + len(piece)
         pos = e + 1

@@ -378,20 +378,6 @@ _BARE_BASE = regex.compile(
 )
 
 
-@dataclass(frozen=True)
-class _BareRun:
-    """Where the bare numbers sharing a figure's unit stand (a match's span)."""
-
-    s: int
-    e: int
-
-    def start(self) -> int:
-        return self.s
-
-    def end(self) -> int:
-        return self.e
-
-
 def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[QuantityMatch]:
     """Bare numbers listed before a figure share its unit (收、支总计分别为3120.50、
     3098.27万元; 分别举办3、5场): money always, other kinds after 分别 or 各."""
@@ -399,18 +385,18 @@ def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[Quant
     for q in found:
         if not q.text[:1].isdigit():
             continue
-        run = _BARE_LIST.search(text, 0, q.start)
-        if run is None and q.kind == "money":
+        listed = _BARE_LIST.search(text, 0, q.start)
+        if listed is not None:
+            run_start, run_end = listed.span()
+        elif q.kind == "money" and (base := _BARE_BASE.search(text, max(0, q.start - 24), q.start)):
             # 较上年2.08减少0.03万元: last year's level, written bare before the change
-            base = _BARE_BASE.search(text, max(0, q.start - 24), q.start)
-            if base is not None:
-                run = _BareRun(base.start("num"), base.end("num"))
-        if run is None:
+            run_start, run_end = base.span("num")
+        else:
             continue
-        if text[max(0, run.start() - 1) : run.start()] == "第":
+        if text[max(0, run_start - 1) : run_start] == "第":
             continue  # ordinals (第1、2期)
         if q.kind != "money" and not r.shared_unit_cue.search(
-            text, max(0, run.start() - 8), run.start()
+            text, max(0, run_start - 8), run_start
         ):
             continue
         own = _BARE_NUMBER.match(q.text)
@@ -418,7 +404,7 @@ def _shared_unit(text: str, r: _Rules, found: list[QuantityMatch]) -> list[Quant
         if not own_value:
             continue
         factor = q.value / own_value  # the figure's 万/亿 (and unit) on its bare number
-        for n in _BARE_ITEM.finditer(text, run.start(), run.end()):
+        for n in _BARE_ITEM.finditer(text, run_start, run_end):
             value = numbers.parse_number(n.group("num"))
             if value is None or any(f.start < n.end() and n.start() < f.end for f in found):
                 continue
@@ -605,15 +591,12 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         return "sessions"  # 接待来访762批: visits received, as 批次
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
         return "count"  # issues of a bulletin or a board (编印《…简报》12期, 更换展板3期)
-    if unit == "户" and (
-        r.household_people.match(text, m.end(), right)
-        or r.household_served.search(text, max(left, m.start() - 16), m.start())
-    ):
-        return "participants"  # 帮扶860户贫困户, 救助困难职工44户: people reached, by household
-    if unit in r.person_units and r.household_served.search(
+    if unit == "户" and r.household_people.match(text, m.end(), right):
+        return "participants"  # 帮扶860户贫困户: people reached, by household
+    if (unit == "户" or unit in r.person_units) and r.household_served.search(
         text, max(left, m.start() - 16), m.start()
     ):
-        return "participants"  # 慰问困难职工30名: people an act of help reached
+        return "participants"  # 救助困难职工44户, 慰问困难职工30名: people an act of help reached
     if unit in r.person_units:
         # The figure's own item of a list (带队教师3名、学生30名): its neighbours' nouns
         # say nothing of it.

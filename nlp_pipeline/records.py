@@ -286,6 +286,7 @@ def assemble(
     respective = _respective(sentence.text, figures, [*found_events, *lines])
     for q in figures:
         key: object
+        left = clause_bounds(sentence.text, q.start, q.end)[0]  # the figure's clause
         # A statistic (实现地区生产总值215亿元) or how many there are (规上企业数量由200家增加到
         # 260家) is no activity's figure: no event, and nothing falls back to one.
         stated = _statistic(sentence.text, q, found_events, lines)
@@ -294,12 +295,12 @@ def assemble(
         elif not stated:
             ev = attach(sentence.text, q, found_events, active, busy)
             ev = attach_line(sentence.text, q, ev, lines)
-            if ev is None or ev.end <= clause_bounds(sentence.text, q.start, q.end)[0]:
-                ev = _project(sentence.text, q) or ev
+            if ev is None or ev.end <= left:
+                ev = _project(sentence.text, q, left) or ev
             if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
                 ev = revenue
             stated = ev is not None and (
-                _counts_a_change(sentence.text, q, ev) or _counts_made(sentence.text, q, ev)
+                _counts_a_change(sentence.text, q, ev) or _counts_made(sentence.text, q, ev, left)
             )
         if stated:
             groups.setdefault(None, []).append(q)
@@ -325,13 +326,7 @@ def assemble(
         elif (action := _fallback_event(sentence.text, q)) is not None or (
             action := _carried(sentence.text, q, fallbacks)
         ) is not None:
-            if (
-                events.is_effect(action)
-                and last_key is not None
-                and last_key in event_of
-                and event_of[last_key] is not None
-                and last_end <= clause_bounds(sentence.text, q.start, q.end)[0]
-            ):
+            if events.is_effect(action) and event_of.get(last_key) is not None and last_end <= left:
                 # 发行…债券置换存量债务3.2万亿元，降低利息负担约2000亿元: what the clause
                 # before did achieved it (an effect names no action of its own)
                 groups.setdefault(last_key, []).append(q)
@@ -474,14 +469,12 @@ def _revenue(text: str, q: QuantityMatch, ev: events.EventMatch | None) -> event
     return events.EventMatch(found.start, found.end, found.text, events.money_only_type())
 
 
-def _project(text: str, q: QuantityMatch) -> events.EventMatch | None:
-    """The project a figure's clause speaks of again by a measure of it (…，总投资860万元),
-    named earlier in the sentence, where no event of its own clause names the figure."""
-    left, _ = clause_bounds(text, q.start, q.end)
+def _project(text: str, q: QuantityMatch, left: int) -> events.EventMatch | None:
+    """The project a figure's clause (from ``left``) speaks of again by a measure of it
+    (…，总投资860万元), named earlier in the sentence, where no event of its own clause
+    names the figure."""
     found = events.project_before(text, left, q.start)
-    if found is None:
-        return None
-    return events.EventMatch(found.start, found.end, found.text, events.event_type(found.text, ""))
+    return events.as_event(found) if found is not None else None
 
 
 def _respective(
@@ -512,9 +505,7 @@ def _respective(
             if own:
                 out[(q.start, q.end)] = own[-1]
             elif not events.is_generic(item.text):
-                out[(q.start, q.end)] = events.EventMatch(
-                    item.start, item.end, item.text, events.event_type(item.text, "")
-                )
+                out[(q.start, q.end)] = events.as_event(item)
     return out
 
 
@@ -522,12 +513,12 @@ _RESPECTIVELY = regex.compile("分别")
 _LIST_GAP = set("、，,和及与 ")
 
 
-def _counts_made(text: str, q: QuantityMatch, ev: events.EventMatch) -> bool:
-    """True where a count's own clause opens by making what it counts (…工程，新增百亿企业
-    2户) and its event comes from an earlier clause: how many were made, no activity's."""
+def _counts_made(text: str, q: QuantityMatch, ev: events.EventMatch, left: int) -> bool:
+    """True where a count's own clause (from ``left``) opens by making what it counts (…工程，
+    新增百亿企业2户) and its event comes from an earlier clause: how many were made, no
+    activity's."""
     if q.kind != "count":
         return False
-    left, _ = clause_bounds(text, q.start, q.end)
     if ev.end > left:
         return False
     return events.creates(events.strip_period(text[left : q.start].lstrip("，,；; ")))
@@ -621,12 +612,7 @@ def attach_line(
     if "（" in text or "(" in text:
         # a line named inside an aside (…985万元（含年初结转结余50万元），…) is none of the
         # figures outside it
-        asides = _asides(text)
-        lines = [
-            ln
-            for ln in lines
-            if not any(s <= ln.start and ln.end <= t and not s <= q.start < t for s, t in asides)
-        ]
+        lines = _outside_asides(text, q, lines)
     left, right = clause_bounds(text, q.start, q.end)
     before = [ln for ln in lines if left <= ln.start and ln.end <= q.start]
     if before:
@@ -692,12 +678,7 @@ def attach(
     if "（" in text or "(" in text:
         # An activity named inside an aside (接待22批次（其中外事接待1批次），230人次) is no
         # event of the figures outside it.
-        asides = _asides(text)
-        cands = [
-            e
-            for e in cands
-            if not any(s <= e.start and e.end <= t and not s <= q.start < t for s, t in asides)
-        ]
+        cands = _outside_asides(text, q, cands)
     left, right = clause_bounds(text, q.start, q.end)
     item_left = text.rfind("、", left, q.start) + 1
     if (
@@ -742,9 +723,7 @@ def attach(
     ):
         # …系统，组织开展全员消防演练3轮: a light verb names the clause's own activity, which no
         # event of an earlier clause takes
-        return events.EventMatch(
-            light.start, light.end, light.text, events.event_type(light.text, "")
-        )
+        return events.as_event(light)
     if q.kind == "award" and after_same:
         return after_same[0]
     allowed = set(active)
@@ -792,6 +771,18 @@ def attach(
 _PRIZED = frozenset({"competition", "recognition"})
 
 _ASIDE = regex.compile(r"[（(][^（()）]*[）)]")
+
+
+def _outside_asides(
+    text: str, q: QuantityMatch, found: list[events.EventMatch]
+) -> list[events.EventMatch]:
+    """``found`` without the phrases inside a bracketed aside that does not hold ``q``."""
+    asides = _asides(text)
+    return [
+        e
+        for e in found
+        if not any(s <= e.start and e.end <= t and not s <= q.start < t for s, t in asides)
+    ]
 
 
 @lru_cache(maxsize=64)
@@ -845,9 +836,7 @@ def _part_named(text: str, q: QuantityMatch, ev: events.EventMatch) -> events.Ev
     if ev.start >= left:
         return None
     part = events.part_name(text, left, q.start)
-    if part is None:
-        return None
-    return events.EventMatch(part.start, part.end, part.text, events.event_type(part.text, ""))
+    return events.as_event(part) if part is not None else None
 
 
 def _carried(
