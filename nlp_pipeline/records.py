@@ -101,13 +101,14 @@ def sentence_records(
         campaign = cache(
             partial(_campaign_before, doc, pointed, previous or earlier, history or [])
         )
-    same_paragraph = [s for s in history or [] if s.paragraph == sentence.paragraph]
     if events.judges(sentence.text):
         # …最终评定出一等奖各2名: the judging reports on the contest named under the heading,
         # also in a paragraph before
-        same_paragraph = list(history or [])
+        contest_from = list(history or [])
+    else:
+        contest_from = [s for s in history or [] if s.paragraph == sentence.paragraph]
     paragraph_topic = (
-        cache(partial(_paragraph_contest, doc, same_paragraph)) if same_paragraph else None
+        cache(partial(_paragraph_contest, doc, contest_from)) if contest_from else None
     )
     return assemble(doc, sentence, nlp_doc, topic, topic_kinds, campaign, paragraph_topic)
 
