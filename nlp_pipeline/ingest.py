@@ -433,6 +433,11 @@ _CHANGES = re.compile(
     # A comma between numbers that is no thousands separator (各是412.50,414.30万元) separates
     # a list: the Chinese 、 (see _lists_numbers).
     + r"|(?<=\d)(?P<listcomma>,)(?=\d)"
+    # A list item's number glued to a count that opens it (2.164个农家书屋…, 3.12场演出…):
+    # no decimal counts whole things, so the point ends the item's number, as 、 does.
+    + r"|(?:(?<=^\d)|(?<=\n\d)|(?<=^\d\d)|(?<=\n\d\d))(?P<listdot>\.)"
+    + r"(?=\d+(?:个|场|次|家|所|名|位|项|处|座|条|支|台|件|篇|期|批|户|村)"
+    + r"(?!百分点|月|工作日|小时|季度|学期))"
     # Pinyin a web page's ruby left after a character (1萬(wàn)多名, 獎(jiǎng)): removed; it
     # holds a tone-marked vowel, so a list marker like (a) stays.
     + r"|(?<=[\u4e00-\u9fff])[(（](?P<pinyin>[a-zü]{0,5}[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]{0,5})[)）]"
@@ -540,6 +545,8 @@ def normalize(raw: str) -> MappedText:
             b.add(_fullwidth(token), start, end)
         elif m.group("half") is not None:
             b.add(_CHINESE_MARK[token], start, end)
+        elif m.group("listdot") is not None:
+            b.add("、", start, end)
         elif m.group("listcomma") is not None:
             b.add("、" if _lists_numbers(raw, start) else token, start, end)
         elif m.group("pinyin") is not None:
