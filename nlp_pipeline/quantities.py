@@ -79,6 +79,8 @@ class _Rules:
     role_cues: regex.Pattern[str]
     role_of: dict[str, str]
     carried_roles: frozenset[str]
+    compared_as_spent: regex.Pattern[str]
+    breakdown_opening: regex.Pattern[str]
     implicit: regex.Pattern[str]
     implicit_before: regex.Pattern[str]
     implicit_units: dict[str, tuple[str, str]]
@@ -206,6 +208,8 @@ def rules() -> _Rules:
         role_cues=alt(list(role_of), "money_roles"),
         role_of=role_of,
         carried_roles=frozenset(data.get("money_roles_carried", [])),
+        compared_as_spent=patterns.optional_regex(data, "compared_as_spent", name),
+        breakdown_opening=patterns.optional_regex(data, "breakdown_opening", name),
         breakdown=patterns.optional_regex(data, "breakdown", name),
         views=cue_regex("views"),
         zero_money=patterns.optional_regex(data, "zero_money", name),
@@ -737,6 +741,8 @@ def money_role(text: str, start: int, end: int) -> str:
         if after is not None and _RATE_AFTER.match(text, after.end()):
             after = None  # 生产总值215亿元、增长5%: the figure's rate, not a change amount
         cue = after.group() if after and r.role_of[after.group()] != "level" else None
+    if cue is None and not level and r.compared_as_spent.match(text, right):
+        return "spent"  # …经费12万元，比预算数减少2万元: an outturn set against the budget
     if cue is None and not level:
         # Earlier clauses lend only what a figure is (budget, spent, income), not how
         # it moved: 增长6.6%，总量突破90万亿元 is no change amount.
@@ -747,6 +753,18 @@ def money_role(text: str, start: int, end: int) -> str:
             if _staged(text, line_left, carried.start(), r):
                 cue = "预算"  # …部门预算项目支出64.2万元，分别是…经费5万元: the budget's items
     return r.role_of[cue] if cue else "other"
+
+
+def opens_breakdown(text: str) -> bool:
+    """True for a sentence that lists the parts of the sentence before's total (其中，…)."""
+    return rules().breakdown_opening.match(text) is not None
+
+
+def has_role_cue(text: str, start: int, end: int) -> bool:
+    """True where the money figure's own clause holds a role cue (结余 and 合计 too)."""
+    left, right = clause_bounds(text, start, end)
+    cues = rules().role_cues
+    return cues.search(text, left, start) is not None or cues.search(text, end, right) is not None
 
 
 def _last_carried(text: str, end: int, r: _Rules) -> regex.Match[str] | None:

@@ -25,9 +25,11 @@ from .quantities import (
     blank,
     clause_bounds,
     find_quantities,
+    has_role_cue,
     is_han,
     item_start,
     money_role,
+    opens_breakdown,
 )
 from .schema import ActivityRecord, DateMention, Event, Mention, Quantity, Rate
 from .segment import Sentence, segment
@@ -79,6 +81,7 @@ def sentence_records(
     found = find_quantities(sentence.text)
     if not found:
         return []
+    lent_role = _whole_role(previous, sentence.text) if previous is not None else None
     nlp_doc = annotate(sentence.text, doc.year, found)
     topic: Callable[[], Event | None] | None = None
     topic_kinds = _CARRIED_KINDS
@@ -110,7 +113,22 @@ def sentence_records(
     paragraph_topic = (
         cache(partial(_paragraph_contest, doc, contest_from)) if contest_from else None
     )
-    return assemble(doc, sentence, nlp_doc, topic, topic_kinds, campaign, paragraph_topic)
+    return assemble(
+        doc, sentence, nlp_doc, topic, topic_kinds, campaign, paragraph_topic, lent_role
+    )
+
+
+# The roles of a total its parts, listed in the next sentence, share.
+_LENT_ROLES = frozenset({"budget", "spent", "income", "grant"})
+
+
+def _whole_role(previous: Sentence, text: str) -> str | None:
+    """Where ``text`` lists the parts (其中，…) of the total ``previous`` ends with, that
+    total's role; else None."""
+    if not opens_breakdown(text):
+        return None
+    roles = [q.role for q in find_quantities(previous.text) if q.kind == "money"]
+    return roles[-1] if roles and roles[-1] in _LENT_ROLES else None
 
 
 def _paragraph_contest(doc: Document, before: list[Sentence]) -> Event | None:
@@ -261,11 +279,14 @@ def assemble(
     topic_kinds: frozenset[str] = _CARRIED_KINDS,
     campaign: Callable[[], Event | None] | None = None,
     paragraph_topic: Callable[[], Event | None] | None = None,
+    lent_role: str | None = None,
 ) -> list[ActivityRecord]:
     """Group the sentence's figures by the event each belongs to. ``campaign`` gives
     the activity the sentence before named, whose handing out and putting up this
     sentence may report by verb phrases (``发放宣传资料…份``); ``paragraph_topic`` the
-    activity an earlier sentence of the paragraph named, for figures nothing else names."""
+    activity an earlier sentence of the paragraph named, for figures nothing else names;
+    ``lent_role`` the role of the total whose parts this sentence lists, for money
+    figures with no role cue of their own."""
     figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
     lines = [_line_event(m) for m in _matches(nlp_doc, "lines")]
     found_events: list[events.EventMatch] = [
@@ -380,7 +401,13 @@ def assemble(
                 organizers=[],
                 quantities=[
                     _quantity(
-                        doc, sentence, _with_line_role(sentence.text, q, event_of[key], lines)
+                        doc,
+                        sentence,
+                        _lend_role(
+                            sentence.text,
+                            _with_line_role(sentence.text, q, event_of[key], lines),
+                            lent_role,
+                        ),
                     )
                     for q in qs
                 ],
@@ -438,6 +465,13 @@ def _with_line_role(
         named = [m.text for m in own if m.end <= q.start] or [m.text for m in own]
         role = "budget" if row else budget.line_role(event.line, named[-1] if named else "")
     return replace(q, role=role) if role != q.role else q
+
+
+def _lend_role(text: str, q: QuantityMatch, lent_role: str | None) -> QuantityMatch:
+    """A part of a total (其中，…经费47万元) with no role cue of its own takes the total's."""
+    if lent_role is None or q.kind != "money" or q.role != "other":
+        return q
+    return q if has_role_cue(text, q.start, q.end) else replace(q, role=lent_role)
 
 
 def _statistic(

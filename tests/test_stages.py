@@ -181,3 +181,23 @@ def test_a_list_items_number_glued_to_the_count_it_opens_ends_at_its_point() -> 
     assert norm.endswith("增长\n1.5个百分点，预计0.5个月")  # decimals that are decimals
     found = [q.text for r in extract_document(document_from_text(text, "t")) for q in r.quantities]
     assert found[:2] == ["164个", "900册"]
+
+
+def test_the_parts_listed_after_a_total_take_its_role() -> None:
+    text = (
+        "上级下达补助资金1500万元。其中，文化云建设40万元，年初结转结余3万元。"
+        "本年支出合计980万元。其中：基本支出700万元，人员经费120万元。"
+        "三公经费中，公务接待费3.2万元，比预算数减少0.5万元。"
+    )
+    doc = document_from_text(text, "t")
+    roles = {q.text: q.role for r in extract_document(doc) for q in r.quantities}
+    assert roles == {
+        "1500万元": "grant",
+        "40万元": "grant",  # a part of the grant
+        "3万元": "other",  # a cue of its own
+        "980万元": "spent",
+        "700万元": "spent",
+        "120万元": "spent",
+        "3.2万元": "spent",  # an outturn set against the budget
+        "0.5万元": "change",
+    }
