@@ -550,13 +550,19 @@ _LIST_GAP = set("、，,和及与 ")
 
 def _counts_made(text: str, q: QuantityMatch, ev: events.EventMatch, left: int) -> bool:
     """True where a count's own clause (from ``left``) opens by making what it counts (…工程，
-    新增百亿企业2户) and its event comes from an earlier clause: how many were made, no
-    activity's."""
+    新增百亿企业2户) and its event comes from an earlier clause or is the thing made (新建3家
+    孝老食堂): how many were made, no activity's."""
     if q.kind != "count":
         return False
-    if ev.end > left:
-        return False
+    if ev.end > left and (ev.start < left or ev.type in _HELD):
+        return False  # 新建…活动阵地…, 组建…培训班3个: an activity's, not a thing made
     return events.creates(events.strip_period(text[left : q.start].lstrip("，,；; ")))
+
+
+# Types of event that are held, not made: a count made with one in its clause is its.
+_HELD = frozenset(
+    {"popularization", "training", "lecture", "academic", "competition", "exhibition", "meeting"}
+)
 
 
 def _counts_a_change(text: str, q: QuantityMatch, ev: events.EventMatch) -> bool:
@@ -582,8 +588,12 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     if found is not None:
         return found
     action = events.clause_action(text, left, right, q.start, q.end, q.kind)
-    if action is not None and q.kind == "count" and events.creates(action.text):
-        return None  # 新建乡镇食堂4家: how many were made, no activity's figure
+    if (
+        action is not None
+        and q.kind == "count"
+        and (events.creates(action.text) or events.creates(text[left : q.start].lstrip("，,；; ")))
+    ):
+        return None  # 新建乡镇食堂4家, 新建3家食堂: how many were made, no activity's figure
     if action is not None and not events.is_effect(action):
         return action
     policy = events.opening_object(text, left, q.start) if left > 0 and q.kind != "count" else None
