@@ -91,8 +91,12 @@ def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
     for m in r.percent.finditer(text):
         start, end = m.span()
         left, _ = clause_bounds(text, start, end)
+        # A minus sign written before the number (增速-0.25%) is the rate's own.
+        minus = start > 0 and text[start - 1] == "-" and not text[start - 2 : start - 1].isdigit()
+        if minus:
+            start -= 1
         direction = r.direction.search(text, max(0, start - 8), start)
-        kind, sign = "other", 1
+        kind, sign = "other", -1 if minus else 1
         if direction is not None:
             word = direction.group().rstrip()
             start = direction.start()
@@ -100,12 +104,14 @@ def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
             if sign == 0:  # 增长（下降）: the sign of the change the sentence states
                 rest = text[: direction.start()] + text[direction.end() :]
                 sign = -1 if r.down.search(rest) else 1
+            if minus:
+                sign = -sign
         else:
             cues = list(r.cues.finditer(text, max(left, start - r.window), start))
             if cues:
                 kind = r.kind_of[cues[-1].group()]
                 if kind == "change":
-                    sign = r.sign_of[cues[-1].group()]
+                    sign = r.sign_of[cues[-1].group()] * (-1 if minus else 1)
         figure = _described(text, figures, start, end, strict=kind == "other")
         if figure is None:
             continue
