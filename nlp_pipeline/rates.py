@@ -11,7 +11,7 @@ index in a sentence about jobs) gives no rate. Cue words come from
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import regex
@@ -84,7 +84,24 @@ def _percent_pattern() -> regex.Pattern[str]:
 
 def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
     """The rates of a sentence, each with the index of the figure it describes."""
-    if not figures or ("%" not in text and _CHINESE_PERCENT not in text):
+    if not figures:
+        return []
+    out: list[RateMatch] = []
+    for rate in read_rates(text):
+        figure = _described(text, figures, rate.start, rate.end, strict=rate.kind == "other")
+        if figure is None and rate.kind == "execution":
+            # …支出1595.95万元，主要用于…经费，完成年初预算100%: what was spent, clauses back
+            money = [i for i, q in enumerate(figures) if q.kind == "money" and q.end <= rate.start]
+            figure = money[-1] if money else None
+        if figure is not None:
+            out.append(replace(rate, figure=figure))
+    return out
+
+
+def read_rates(text: str) -> list[RateMatch]:
+    """Every percentage of a sentence with its kind and value, describing no figure yet
+    (``figure`` is -1)."""
+    if "%" not in text and _CHINESE_PERCENT not in text:
         return []
     r = rules()
     out: list[RateMatch] = []
@@ -112,13 +129,10 @@ def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
                 kind = r.kind_of[cues[-1].group()]
                 if kind == "change":
                     sign = r.sign_of[cues[-1].group()] * (-1 if minus else 1)
-        figure = _described(text, figures, start, end, strict=kind == "other")
-        if figure is None:
-            continue
         number = _percent_value(m.group())
         if number is None:
             continue
-        out.append(RateMatch(start, end, text[start:end], kind, sign * number / 100, figure))
+        out.append(RateMatch(start, end, text[start:end], kind, sign * number / 100, -1))
     return out
 
 

@@ -41,6 +41,7 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
     previous: Sentence | None = None
     previous_bare = False  # the previous sentence held no figure
     history: list[Sentence] = []  # the sentences before this one under its heading
+    previous_found: list[ActivityRecord] = []  # the records of the sentence before
     for sentence in segment(doc):
         same = previous is not None and previous.paragraph == sentence.paragraph
         # A paragraph that refers back by a pointer (活动现场，…) may do so to the last
@@ -52,12 +53,42 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
         found = sentence_records(
             doc, sentence, previous if same else None, previous_bare, earlier, history
         )
+        if same and previous_found:
+            _execution_after(doc, previous, sentence, found, previous_found)
+        previous_found = found
         records.extend(found)
         history = [*history[-_HISTORY + 1 :], sentence]
         previous, previous_bare = sentence, not found
     for i, rec in enumerate(records):
         rec.record_id = f"{doc.doc_id}:{i:04d}"
     return records
+
+
+def _execution_after(
+    doc: Document,
+    previous: Sentence | None,
+    sentence: Sentence,
+    found: list[ActivityRecord],
+    before: list[ActivityRecord],
+) -> None:
+    """An execution rate opening a sentence right after a semicolon that describes no
+    figure of its own (…支出决算189.74万元，比上年减少53.7万元；完成年初预算的98%，决算数大于
+    预算数…) describes what the sentence before spent: it goes to that record."""
+    if previous is None or not previous.text.rstrip().endswith(("；", ";")):
+        return
+    if "%" not in sentence.text and "百分之" not in sentence.text:
+        return
+    given = {(rt.start, rt.end) for r in found for rt in r.rates}
+    money = [(r, q) for r in before for q in r.quantities if q.kind == "money"]
+    spent = [(r, q) for r, q in money if q.role == "spent"] or money
+    if not spent:
+        return
+    record = spent[-1][0]
+    for rate in rates.read_rates(sentence.text):
+        if rate.kind == "execution" and clause_bounds(sentence.text, rate.start, rate.end)[0] == 0:
+            m = _mention(doc, sentence, rate.start, rate.end)
+            if (m.start, m.end) not in given:
+                record.rates.append(Rate(m.text, m.start, m.end, rate.kind, rate.value))
 
 
 def sentence_records(

@@ -201,3 +201,16 @@ def test_the_parts_listed_after_a_total_take_its_role() -> None:
         "3.2万元": "spent",  # an outturn set against the budget
         "0.5万元": "change",
     }
+
+
+def test_an_execution_rate_after_a_semicolon_describes_what_the_sentence_before_spent() -> None:
+    text = (
+        "本年支出决算189.74万元，比上年减少5.3万元；完成年初预算的98%，决算数大于预算数2.1万元。"
+        "本年收入12万元；增长5%。"
+    )
+    records = extract_document(document_from_text(text, "t"))
+    rates = {
+        q.text: [(r.kind, r.value) for r in rec.rates] for rec in records for q in rec.quantities
+    }
+    assert rates["189.74万元"] == [("execution", 0.98)]
+    assert all(not rates[k] for k in ("2.1万元", "12万元"))  # a change names its own subject
