@@ -11,6 +11,7 @@ comes from ``patterns/events.yaml``; every span is an index into the text given.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -50,6 +51,8 @@ class DateMatch:
 @dataclass(frozen=True)
 class _Rules:
     heads: regex.Pattern[str]
+    # the head words by their first character, longest first (the order of ``heads``)
+    head_words: dict[str, tuple[str, ...]]
     head_type: dict[str, str]
     refine: list[tuple[str, str]]
     stops: frozenset[str]
@@ -132,6 +135,14 @@ class _Rules:
     subject_orgs: tuple[str, ...]
 
 
+def _by_first_char(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """``words`` by their first character, each character's longest first."""
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=len, reverse=True):
+        by_first.setdefault(w[:1], []).append(w)
+    return {ch: tuple(ws) for ch, ws in by_first.items()}
+
+
 def _words(data: dict, key: str, name: str, template: str = "{}") -> regex.Pattern[str]:
     """The rule file's word list ``key`` as a pattern (``patterns.compile_words``)."""
     return patterns.compile_words(data.get(key, []), name, key, template)
@@ -146,6 +157,7 @@ def rules() -> _Rules:
     loc = patterns.require(data, "location", dict, name)
     return _Rules(
         heads=patterns.compile_regex(patterns.alternation(list(head_type)), name, "heads"),
+        head_words=_by_first_char(head_type),
         head_type=head_type,
         refine=[(r["cue"], r["type"]) for r in data.get("refine", [])],
         stops=frozenset(patterns.require(data, "stops", list, name)),
@@ -262,8 +274,7 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
     token_ends = {s + len(t) for s, t in tokens}
     titles = [(s, e) for s, e in quoted_regions(text) if text[s] == "《"]
     candidates: list[EventMatch] = []
-    for m in r.heads.finditer(text, overlapped=True):
-        hs, he = m.span()
+    for hs, he, head in _heads_in(text, r):
         if he not in token_ends or any(s < he and hs < e for s, e in blocked):
             continue
         if text.startswith(r.not_before, he) or any(s < hs and he < e - 1 for s, e in titles):
@@ -284,7 +295,7 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
             left = ordinal.start()  # keep a name's ordinal whole: 第38届“青少年科创大赛”
         phrase = text[left:end]
         if (
-            phrase == m.group()
+            phrase == head
             and len(phrase) < r.min_bare_head
             and not (any(e == left for s, e in blocked) and r.head_type.get(phrase) != "project")
             and not (
@@ -296,7 +307,7 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
             continue  # a bare verb (培训农工), unless a figure counts it (6场讲座, 讲座3次)
         if len(phrase) < 2 or is_generic(phrase):
             continue
-        candidates.append(EventMatch(left, end, phrase, event_type(phrase, m.group())))
+        candidates.append(EventMatch(left, end, phrase, event_type(phrase, head)))
     for pattern, etype in r.phrase_patterns:
         if not prefilter.may_match(pattern, text):
             continue
@@ -305,6 +316,23 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
             if s < e and not any(bs < e and s < be for bs, be in blocked):
                 candidates.append(EventMatch(s, e, text[s:e], etype))
     return _outermost(candidates)
+
+
+def _heads_in(text: str, r: _Rules) -> list[tuple[int, int, str]]:
+    """``(start, end, word)`` of the head words in ``text``: at each position the longest
+    that starts there, as ``r.heads.finditer(text, overlapped=True)`` finds them (the
+    alternation is longest first). Looked up by the position's character, which is about
+    twice as fast as the regex's alternation of some 250 words."""
+    found: list[tuple[int, int, str]] = []
+    by_first = r.head_words
+    for i, ch in enumerate(text):
+        words = by_first.get(ch)
+        if words is not None:
+            for w in words:
+                if text.startswith(w, i):
+                    found.append((i, i + len(w), w))
+                    break
+    return found
 
 
 def has_stop(doc: Doc) -> bool:
