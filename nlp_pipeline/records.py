@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import replace
-from functools import cache, lru_cache, partial
+from functools import lru_cache
+from typing import Generic, TypeVar
 
 import regex
 from spacy.tokens import Doc
@@ -91,6 +92,29 @@ def _execution_after(
                 record.rates.append(Rate(m.text, m.start, m.end, rate.kind, rate.value))
 
 
+_T = TypeVar("_T")
+
+
+class _Once(Generic[_T]):
+    """``fn(*args)``, worked out at the first call only and kept for the calls after (what
+    a sentence may carry from the ones before, read only if one of its figures asks).
+    A plain object: ``functools.cache`` over a ``partial``, built for every sentence,
+    cost more than most of them are ever used."""
+
+    __slots__ = ("_fn", "_args", "_value")
+
+    def __init__(self, fn: Callable[..., _T], *args: object) -> None:
+        self._fn: Callable[..., _T] | None = fn
+        self._args = args
+        self._value: _T | None = None
+
+    def __call__(self) -> _T:
+        if self._fn is not None:
+            self._value = self._fn(*self._args)
+            self._fn, self._args = None, ()
+        return self._value  # type: ignore[return-value]
+
+
 def sentence_records(
     doc: Document,
     sentence: Sentence,
@@ -117,33 +141,29 @@ def sentence_records(
     topic: Callable[[], Event | None] | None = None
     topic_kinds = _CARRIED_KINDS
     back = events.refers_back(sentence.text) or (previous_bare and events.reports_on(sentence.text))
-    pointed = cache(partial(_antecedent, history or []))  # read only if asked
+    pointed = _Once(_antecedent, history or [])  # read only if asked
     if previous is None and earlier is not None and back:
         previous = earlier
     if previous is not None and previous_bare and not back and not events.sums_up(sentence.text):
         # (…活动。全年发放…: a period's total is no report on the activity introduced)
-        topic = cache(partial(_introduced, doc, previous))
+        topic = _Once(_introduced, doc, previous)
     elif previous is not None and back:
         noun = events.refer_noun(sentence.text) or events.pointed_kind(sentence.text)
         older = [s for s in history or [] if s.paragraph == previous.paragraph]
-        topic = cache(partial(_topic_back, doc, pointed, previous, older, noun, history or []))
+        topic = _Once(_topic_back, doc, pointed, previous, older, noun, history or [])
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
         # A list of prizes goes on after a semicolon: its earlier part's competition.
-        topic, topic_kinds = cache(partial(_competition, doc, previous)), frozenset({"award"})
+        topic, topic_kinds = _Once(_competition, doc, previous), frozenset({"award"})
     campaign = None
     if (previous or earlier) is not None and not events.sums_up(sentence.text):
-        campaign = cache(
-            partial(_campaign_before, doc, pointed, previous or earlier, history or [])
-        )
+        campaign = _Once(_campaign_before, doc, pointed, previous or earlier, history or [])
     if events.judges(sentence.text):
         # …最终评定出一等奖各2名: the judging reports on the contest named under the heading,
         # also in a paragraph before
         contest_from = list(history or [])
     else:
         contest_from = [s for s in history or [] if s.paragraph == sentence.paragraph]
-    paragraph_topic = (
-        cache(partial(_paragraph_contest, doc, contest_from)) if contest_from else None
-    )
+    paragraph_topic = _Once(_paragraph_contest, doc, contest_from) if contest_from else None
     return assemble(
         doc, sentence, nlp_doc, topic, topic_kinds, campaign, paragraph_topic, lent_role
     )
