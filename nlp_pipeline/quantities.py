@@ -10,8 +10,9 @@ a figure decides its kind and role. All rules come from
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import regex
 
@@ -257,14 +258,22 @@ def _inside(pos: int, regions: list[tuple[int, int]]) -> bool:
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     """The clause holding ``[start, end)``: between the nearest clause breaks."""
-    left = start
-    while left > 0 and (text[left - 1] not in CLAUSE_BREAKS or _groups_digits(text, left - 1)):
-        left -= 1
-    right = end
-    n = len(text)
-    while right < n and (text[right] not in CLAUSE_BREAKS or _groups_digits(text, right)):
-        right += 1
+    breaks = _clause_breaks(text)
+    before = bisect_left(breaks, start)  # the breaks before start
+    after = bisect_left(breaks, end)  # the first break at or after end
+    left = breaks[before - 1] + 1 if before > 0 else 0
+    right = breaks[after] if after < len(breaks) else max(end, len(text))
     return left, right
+
+
+_BREAK = regex.compile("[" + regex.escape(CLAUSE_BREAKS) + "]")
+
+
+@lru_cache(maxsize=16)
+def _clause_breaks(text: str) -> list[int]:
+    """Where ``text``'s clause breaks are. Kept for the few texts at hand: the rules ask
+    clause_bounds of the same sentence some ten times, once per figure and rule."""
+    return [m.start() for m in _BREAK.finditer(text) if not _groups_digits(text, m.start())]
 
 
 def _groups_digits(text: str, i: int) -> bool:
