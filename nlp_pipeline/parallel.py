@@ -38,7 +38,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path
 
-from . import budget, events, numbers, quantities, rates, segment
+from . import attach, budget, events, numbers, quantities, rates, segment
 from .annotate import build_nlp
 from .io import RenderedRecords, render_jsonl
 from .run import process_file
@@ -109,7 +109,7 @@ def warm_up() -> None:
 def compile_rules() -> None:
     """Compile the rule files extraction reads. A broken one is left to fail where it
     always did, at the first document (the cache keeps no exception)."""
-    for module in (numbers, quantities, segment, events, budget, rates):
+    for module in (numbers, quantities, segment, events, attach, budget, rates):
         with contextlib.suppress(Exception):
             module.rules()
 

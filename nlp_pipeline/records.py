@@ -1,16 +1,18 @@
 """Assemble: annotated sentences into ``ActivityRecord``s with raw offsets.
 
 Takes a ``Sentence`` (from segment) and its annotated ``Doc`` (from annotate)
-and returns the sentence's records. Each figure is attached to one event, by
-nearness: an event in the figure's own clause (before it, else after it), else
-in the sentence (before, else after), else the title of the sentence's list
-item (``1. 行政运行。年初预算为…``), else none. Figures attached to the same event
-make one record, so a sentence that holds several activities gives several.
+and returns the sentence's records. Each figure takes one event: the phrase of its
+sentence that attach (``patterns/attach.yaml``) chooses, or the budget line it is;
+failing those, the budget line its list item's title or heading names
+(``1. 行政运行。年初预算为…``), the activity an earlier sentence named that it reports
+on, its clause's subject or action, or none. A statistic of the economy takes none.
+Figures that take the same event make one record, so a sentence that holds several
+activities gives several.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import Generic, TypeVar
@@ -20,6 +22,7 @@ from spacy.tokens import Doc
 
 from . import budget, events, rates
 from .annotate import annotate, make_doc, matches
+from .attach import attach, attach_line, list_item
 from .ingest import Document
 from .quantities import (
     QuantityMatch,
@@ -635,7 +638,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     is; else that policy, for figures other than counts; else, other than for money and
     counts, the topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
-    found = events.clause_subject(text, left, q.start, q.text, q.kind) or _list_item(text, q, left)
+    found = events.clause_subject(text, left, q.start, q.text, q.kind) or list_item(text, q, left)
     if found is not None:
         return found
     action = events.clause_action(text, left, right, q.start, q.end, q.kind)
@@ -654,72 +657,14 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     return found
 
 
-def _opens_clause(text: str, left: int, q: QuantityMatch) -> bool:
-    """True where the figure is its clause's subject, opening it (…，36个贫困村全部出列): a
-    statement of its own, not one more figure of another clause's activity."""
-    return left > 0 and not text[left : q.start].strip(_OPENERS)
-
-
-_OPENERS = "，,；; 累计共全年又有近超过逾约其中先后"
-
-
 def _acts(text: str, q: QuantityMatch) -> bool:
     """True where a figure's own clause states an action of its own by a verb."""
     left, right = clause_bounds(text, q.start, q.end)
     return events.acts_before(text, left, q.start, q.end, right)
 
 
-def _list_item(text: str, q: QuantityMatch, left: int) -> events.TextMatch | None:
-    """The name of a money figure's list item, where its clause (or 、-item) is a name and
-    the amount, and the one before it ends in an amount (…620万元，水土保持综合治理300万元)
-    or opens the list (具体为：…)."""
-    if q.kind != "money":
-        return None
-    item_left = text.rfind("、", left, q.start) + 1
-    if item_left > left:
-        left = item_left  # 具体为：医疗补助收入5.50万元、公务员医疗补助12.30万元
-    elif left < 2:
-        return None
-    if not (events.ends_in_amount(text, left) or events.opens_list(text, left)):
-        return None
-    return events.item_name(text, left, q.start)
-
-
 def _line_event(m: budget.LineMatch) -> events.EventMatch:
     return events.EventMatch(m.start, m.end, m.text, events.money_only_type(), m.line)
-
-
-def attach_line(
-    text: str,
-    q: QuantityMatch,
-    activity: events.EventMatch | None,
-    lines: list[events.EventMatch],
-) -> events.EventMatch | None:
-    """The budget line a money figure is, where its sentence names one.
-
-    The line nearest before the figure in its clause, unless an activity stands
-    nearer (``开展…活动，经费5万元`` stays the activity's); failing that, for a figure
-    whose clause names nothing, the line the sentence's earlier clauses name (the
-    subject carried on: ``…支出年初预算为0万元，全年预算为321.02万元``). Other
-    figures, and money with no line, keep ``activity``.
-    """
-    if q.kind != "money" or not lines:
-        return activity
-    if "（" in text or "(" in text:
-        # a line named inside an aside (…985万元（含年初结转结余50万元），…) is none of the
-        # figures outside it
-        lines = _outside_asides(text, q, lines)
-    left, right = clause_bounds(text, q.start, q.end)
-    before = [ln for ln in lines if left <= ln.start and ln.end <= q.start]
-    if before:
-        line = before[-1]
-        if activity is None or activity.end <= line.start or activity.start >= q.end:
-            return line
-        return activity
-    if activity is not None:
-        return activity
-    earlier = [ln for ln in lines if ln.end <= left]
-    return earlier[-1] if earlier else None
 
 
 def _context_line(doc: Document, sentence: Sentence, kind: str) -> Event | None:
@@ -748,143 +693,6 @@ def _context_line(doc: Document, sentence: Sentence, kind: str) -> Event | None:
         return None
     rs, re_ = piece.raw_span(m.start, m.end)
     return Event(doc.raw[rs:re_], rs, re_, events.money_only_type(), m.line)
-
-
-def attach(
-    text: str,
-    q: QuantityMatch,
-    candidates: Iterable[events.EventMatch],
-    active: Iterable[events.EventMatch] = (),
-    busy: Collection[events.EventMatch] = (),
-) -> events.EventMatch | None:
-    """The event a figure belongs to, by nearness.
-
-    In order: an activity named right after a count of sessions or people
-    (``2场学术交流活动``); the nearest event before the figure in its clause; for
-    an award, the honour named after it in its clause (``5人获评“…”``); the
-    nearest ``active`` event before it in the sentence (one whose clause holds a
-    figure, or that comes before the sentence's first figure), unless the figure's own
-    clause states an action of its own by a verb and that event is ``busy`` (its clause
-    has figures of its own: ``…新增税费优惠超过2.2万亿元，增发1万亿元国债…``); the nearest after
-    it in its clause; for figures other than money in a clause that names partners
-    (``联合…等17个部门，举办…活动``), the nearest after it in the sentence.
-    """
-    cands = list(candidates)
-    blocked = False
-    if "（" in text or "(" in text:
-        # An activity named inside an aside (接待22批次（其中外事接待1批次），230人次) is no
-        # event of the figures outside it.
-        cands = _outside_asides(text, q, cands)
-    left, right = clause_bounds(text, q.start, q.end)
-    item_left = text.rfind("、", left, q.start) + 1
-    if (
-        item_left > left
-        and q.kind != "award"  # 评选…“排头兵”20人、…团队10家: one rating's list
-        and any(ch.isdigit() for ch in text[left:item_left])
-        and events.states_own_item(text[item_left : q.start])
-    ):
-        # …助餐服务860人次、适老化改造42户: an earlier item with a figure of its own
-        # keeps its event
-        cands = [e for e in cands if not (left <= e.start and e.end <= item_left)]
-    same = [e for e in cands if e.start >= left and e.end <= right]
-    before_same = [e for e in same if e.end <= q.start]
-    after_same = [e for e in same if e.start >= q.end]
-    # Items of a list (发放手册2000份、健康义诊300人次、推送短视频5条): an activity of
-    # another item is none of this figure's, where this item states its own action or
-    # the activity opens the next item (unless it sums the list up: …等活动).
-    if item_left > left and events.acts_before(text, item_left, q.start, q.end, right):
-        before_same = [e for e in before_same if e.start >= item_left]
-    after_same = [
-        e for e in after_same if "、" not in text[q.end : e.start] or "等" in text[q.end : e.start]
-    ]
-    if q.kind in ("sessions", "participants"):
-        for e in after_same:
-            if e.start <= q.end + 1 and text[q.end : e.start] in ("", "的"):
-                return e
-    if q.kind == "award" and before_same:
-        contest = events.entered_contest(text, left, before_same[-1], cands)
-        if contest is not None:
-            return contest  # 参加…大赛，获华东赛区选拔赛三等奖2人次: the contest entered
-    if (
-        q.kind != "money"
-        and after_same
-        and "对" in text[left : q.start]
-        and events.done_to(text, q.end, after_same[0].start)
-    ):
-        return after_same[0]  # 对全市10处教育基地进行提档升级: what was done to them
-    if before_same:
-        return before_same[-1]
-    if q.kind in ("sessions", "participants") and (
-        light := events.light_object(text, left, q.start)
-    ):
-        # …系统，组织开展全员消防演练3轮: a light verb names the clause's own activity, which no
-        # event of an earlier clause takes
-        return events.as_event(light)
-    if q.kind == "award" and after_same:
-        return after_same[0]
-    allowed = set(active)
-    before = [e for e in cands if e.end <= q.start and e in allowed]
-    if before and after_same:
-        title_end = clause_bounds(text, before[-1].start, before[-1].end)[1]
-        if text[title_end : title_end + 1] in ("：", ":"):
-            return after_same[0]  # （三）科普活动开展：12所学校开展…实践活动: the title yields
-    if q.kind == "award" and (prized := [e for e in before if e.type in _PRIZED]):
-        return prized[-1]  # …星级评定工作，经过现场考察，评选出一星级22家: the rating's
-    if before and not (
-        before[-1] in busy
-        and (
-            blocked := events.acts_before(text, left, q.start, q.end, right, before[-1].text)
-            or events.clause_subject(text, left, q.start, q.text, q.kind) is not None
-            or _list_item(text, q, left) is not None
-            or (q.kind == "count" and before[-1].end <= left and _opens_clause(text, left, q))
-        )
-    ):
-        return before[-1]
-    if before and blocked and q.kind != "money":
-        # Another clause's busy activity does not take this clause's own action, but the
-        # activity the sentence opened with does (此次宣传活动，…开展应急演练5场，悬挂横幅40余条).
-        opening = [e for e in before if e not in busy]
-        if opening:
-            return opening[-1]
-        if (
-            before[-1].end <= left
-            and events.hands_out(text[left : q.start].lstrip("，,；;、 并还同时共累计"))
-            and not events.points_back(text[: before[-1].start])
-        ):
-            # What an activity handed out or put up is its output, busy or not (开展宣传活动
-            # 21场，悬挂横幅50余条); after a pointer, the activity pointed to takes it.
-            return before[-1]
-    if after_same:
-        return after_same[0]
-    if q.kind != "money" and events.leads_forward(text[left:right]):
-        after = [e for e in cands if e.start >= q.end]
-        if after:
-            return after[0]
-    return None
-
-
-# The types of event whose prizes an award figure reports, before any nearer event.
-_PRIZED = frozenset({"competition", "recognition"})
-
-_ASIDE = regex.compile(r"[（(][^（()）]*[）)]")
-
-
-def _outside_asides(
-    text: str, q: QuantityMatch, found: list[events.EventMatch]
-) -> list[events.EventMatch]:
-    """``found`` without the phrases inside a bracketed aside that does not hold ``q``."""
-    asides = _asides(text)
-    return [
-        e
-        for e in found
-        if not any(s <= e.start and e.end <= t and not s <= q.start < t for s, t in asides)
-    ]
-
-
-@lru_cache(maxsize=64)
-def _asides(text: str) -> list[tuple[int, int]]:
-    """Bracketed asides of a sentence, brackets included."""
-    return [m.span() for m in _ASIDE.finditer(text)]
 
 
 def _counted_objects(

@@ -32,6 +32,7 @@ import nlp_pipeline.cli as cli
 import nlp_pipeline.run as run_stage
 from nlp_pipeline import (
     IngestError,
+    attach,
     events,
     extract_file,
     extract_text,
@@ -667,7 +668,14 @@ def test_resume_refuses_output_it_did_not_write(
 
 
 def _clear_rule_caches() -> None:
-    for cached in (patterns.load, numbers.rules, quantities.rules, events.rules, segment.rules):
+    for cached in (
+        patterns.load,
+        numbers.rules,
+        quantities.rules,
+        events.rules,
+        segment.rules,
+        attach.rules,
+    ):
         cached.cache_clear()
 
 
@@ -732,6 +740,25 @@ def test_bad_regular_expression_is_named_with_its_line(
     message = _one_line_error(patterns_copy, tmp_path, capsys)
     assert message.startswith(f"nlp-pipeline: {broken}:{lineno}: ")
     assert "bad regular expression" in message
+
+
+@pytest.mark.parametrize(
+    ("step", "problem"),
+    [
+        ("  - rule: nearest_in_spirit", "unknown rule 'nearest_in_spirit'"),
+        ("  - {rule: title_yields, kinds: [prizes]}", "'kinds' must list kinds of"),
+    ],
+)
+def test_an_unknown_attachment_rule_is_named_with_its_file(
+    patterns_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], step: str, problem: str
+) -> None:
+    broken = patterns_copy / "attach.yaml"
+    lines = broken.read_text(encoding="utf-8").splitlines()
+    lines.insert(lines.index("order:") + 1, step)
+    broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    message = _one_line_error(patterns_copy, tmp_path, capsys)
+    assert message.startswith(f"nlp-pipeline: {broken}:"), message
+    assert problem in message
 
 
 @pytest.fixture

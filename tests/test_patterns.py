@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from nlp_pipeline import (
+    attach,
     budget,
     check,
     events,
@@ -13,6 +14,7 @@ from nlp_pipeline import (
     patterns,
     quantities,
     rates,
+    records,
     segment,
     tables,
 )
@@ -61,13 +63,43 @@ def test_event_examples(example: dict) -> None:
         assert [loc.text for loc in events.find_locations(text)] == example["locations"]
     if "organizers" in example:
         assert [o.text for o in events.find_organizers(text)] == example["organizers"]
-    if "records" in example:  # which event each figure is attached to, in whole records
-        got_records = [
-            {"quantity": q.text, "event": r.event.text if r.event else None}
-            for r in extract_text(text, "example-2024")
-            for q in r.quantities
-        ]
-        assert got_records == example["records"]
+
+
+def _records(text: str) -> list[dict]:
+    return [
+        {"quantity": q.text, "event": r.event.text if r.event else None}
+        for r in extract_text(normalize(text).text, "example-2024")
+        for q in r.quantities
+    ]
+
+
+@pytest.mark.parametrize("example", _examples("attach"), ids=lambda e: e["text"])
+def test_attach_examples(example: dict) -> None:
+    assert _records(example["text"]) == example["records"]
+
+
+_STEPS = patterns.load("attach")["order"]
+
+
+@pytest.mark.parametrize("step", _STEPS, ids=lambda s: s["rule"] + ": " + s["example"]["text"])
+def test_attach_step_examples(step: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each step's example attaches as written, and its ``by`` figure by that step."""
+    chosen: dict[str, str | None] = {}
+
+    def spy(text, q, *args):  # type: ignore[no-untyped-def]
+        found, rule = attach.decide(text, q, *args)
+        chosen[q.text] = rule
+        return found
+
+    monkeypatch.setattr(records, "attach", spy)
+    example = step["example"]
+    assert _records(example["text"]) == example["records"]
+    assert chosen[example["by"]] == step["rule"]
+
+
+def test_every_attach_rule_is_a_step() -> None:
+    assert {s["rule"] for s in _STEPS} == set(attach.RULES)
+    assert [s.name for s in attach.rules()] == [s["rule"] for s in _STEPS]
 
 
 @pytest.mark.parametrize("example", _examples("budget"), ids=lambda e: e["text"])
@@ -77,8 +109,12 @@ def test_budget_line_examples(example: dict) -> None:
     assert got == example["expect"]
     if "records" in example:
         got_records = [
-            {"quantity": q.text, "event": r.event.text if r.event else None,
-             "line": r.event.line if r.event else None, "role": q.role}
+            {
+                "quantity": q.text,
+                "event": r.event.text if r.event else None,
+                "line": r.event.line if r.event else None,
+                "role": q.role,
+            }
             for r in extract_text(example["text"], "example-2024")
             for q in r.quantities
         ]
@@ -90,8 +126,12 @@ def test_rate_examples(example: dict) -> None:
     text = normalize(example["text"]).text
     figures = quantities.find_quantities(text)
     got = [
-        {"kind": r.kind, "text": r.text, "value": round(r.value, 6),
-         "figure": figures[r.figure].text}
+        {
+            "kind": r.kind,
+            "text": r.text,
+            "value": round(r.value, 6),
+            "figure": figures[r.figure].text,
+        }
         for r in rates.find_rates(text, figures)
     ]
     want = [

@@ -1,0 +1,375 @@
+"""Attach: the event phrase of its sentence that a figure belongs to.
+
+``attach`` takes a sentence's text, one figure (from quantities) and the sentence's
+event phrases (from events) and returns the phrase the figure belongs to, or None.
+It tries the rules ``patterns/attach.yaml`` lists, in that order, each for the kinds
+of figure the file gives it; the first rule that names a phrase wins. The file also
+holds an example of each rule and the sentence examples (each figure of a sentence
+with the event it takes) that the pattern tests run. A rule is a small function here
+over the figure's ``Scene``: its clause and its ``、``-item, and the phrases before
+and after it there and in the sentence.
+
+``attach_line`` does the same for money and the budget lines a sentence names.
+What no rule attaches is the records stage's to give a topic, a title or none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from functools import cache, cached_property, lru_cache
+
+import regex
+
+from . import events, patterns
+from .quantities import QuantityMatch, clause_bounds
+
+__all__ = ["RULES", "Scene", "attach", "attach_line", "decide", "list_item", "rules"]
+
+
+class Scene:
+    """One figure in its sentence, with what the rules look at, worked out when asked."""
+
+    def __init__(
+        self,
+        text: str,
+        q: QuantityMatch,
+        candidates: Iterable[events.EventMatch],
+        active: Iterable[events.EventMatch],
+        busy: Collection[events.EventMatch],
+    ) -> None:
+        self.text = text
+        self.q = q
+        cands = list(candidates)
+        if "（" in text or "(" in text:
+            # An activity named inside an aside (接待22批次（其中外事接待1批次），230人次) is no
+            # event of the figures outside it.
+            cands = _outside_asides(text, q, cands)
+        self.left, self.right = clause_bounds(text, q.start, q.end)
+        self.item_left = text.rfind("、", self.left, q.start) + 1
+        if (
+            self.item_left > self.left
+            and q.kind != "award"  # 评选…“排头兵”20人、…团队10家: one rating's list
+            and any(ch.isdigit() for ch in text[self.left : self.item_left])
+            and events.states_own_item(text[self.item_left : q.start])
+        ):
+            # …助餐服务860人次、适老化改造42户: an earlier item with a figure of its own
+            # keeps its event
+            cands = [e for e in cands if not (self.left <= e.start and e.end <= self.item_left)]
+        self.cands = cands
+        self.active = active
+        self.busy = busy
+
+    @cached_property
+    def same(self) -> list[events.EventMatch]:
+        """The phrases of the figure's clause."""
+        return [e for e in self.cands if e.start >= self.left and e.end <= self.right]
+
+    @cached_property
+    def before_same(self) -> list[events.EventMatch]:
+        """The phrases before the figure in its clause; in a list whose item states its
+        own action (发放手册2000份、健康义诊300人次), those of its own item only."""
+        text, q = self.text, self.q
+        found = [e for e in self.same if e.end <= q.start]
+        if self.item_left > self.left and events.acts_before(
+            text, self.item_left, q.start, q.end, self.right
+        ):
+            found = [e for e in found if e.start >= self.item_left]
+        return found
+
+    @cached_property
+    def after_same(self) -> list[events.EventMatch]:
+        """The phrases after the figure in its clause, not past another item of a list
+        (unless it sums the list up: …等活动)."""
+        text, q = self.text, self.q
+        after = [e for e in self.same if e.start >= q.end]
+        return [
+            e for e in after if "、" not in text[q.end : e.start] or "等" in text[q.end : e.start]
+        ]
+
+    @cached_property
+    def before(self) -> list[events.EventMatch]:
+        """The ``active`` phrases before the figure in the sentence (one whose clause
+        holds a figure, or that comes before the sentence's first figure)."""
+        allowed = set(self.active)
+        return [e for e in self.cands if e.end <= self.q.start and e in allowed]
+
+    @cached_property
+    def blocked(self) -> bool:
+        """True where the nearest active phrase before is ``busy`` (its clause has figures
+        of its own) and the figure's own clause states something of its own: an action
+        by a verb, a subject, a list item's name, or a count that opens it."""
+        text, q, left = self.text, self.q, self.left
+        if not self.before or self.before[-1] not in self.busy:
+            return False
+        last = self.before[-1]
+        return bool(
+            events.acts_before(text, left, q.start, q.end, self.right, last.text)
+            or events.clause_subject(text, left, q.start, q.text, q.kind) is not None
+            or list_item(text, q, left) is not None
+            or (q.kind == "count" and last.end <= left and _opens_clause(text, left, q))
+        )
+
+
+Rule = Callable[[Scene], "events.EventMatch | None"]
+
+
+def _named_right_after(s: Scene) -> events.EventMatch | None:
+    """2场学术交流活动, 300人的培训: the activity named right after a count of it."""
+    for e in s.after_same:
+        if e.start <= s.q.end + 1 and s.text[s.q.end : e.start] in ("", "的"):
+            return e
+    return None
+
+
+def _contest_entered(s: Scene) -> events.EventMatch | None:
+    """参加…大赛，获华东赛区选拔赛三等奖2人次: the contest entered, not the round's name."""
+    if not s.before_same:
+        return None
+    return events.entered_contest(s.text, s.left, s.before_same[-1], s.cands)
+
+
+def _done_to(s: Scene) -> events.EventMatch | None:
+    """对全市10处教育基地进行提档升级: what was done to the things counted."""
+    if (
+        s.after_same
+        and "对" in s.text[s.left : s.q.start]
+        and events.done_to(s.text, s.q.end, s.after_same[0].start)
+    ):
+        return s.after_same[0]
+    return None
+
+
+def _nearest_before_in_clause(s: Scene) -> events.EventMatch | None:
+    """举办科普讲座12场: the nearest phrase before the figure in its clause."""
+    return s.before_same[-1] if s.before_same else None
+
+
+def _light_verb_object(s: Scene) -> events.EventMatch | None:
+    """…系统，组织开展全员消防演练3轮: a light verb names the clause's own activity, which
+    no phrase of an earlier clause takes."""
+    light = events.light_object(s.text, s.left, s.q.start)
+    return events.as_event(light) if light else None
+
+
+def _nearest_after_in_clause(s: Scene) -> events.EventMatch | None:
+    """5人获评“…”, 36个村开展…活动: the nearest phrase after the figure in its clause."""
+    return s.after_same[0] if s.after_same else None
+
+
+def _title_yields(s: Scene) -> events.EventMatch | None:
+    """（三）科普活动开展：12所学校开展…实践活动: a title before a colon yields to the
+    clause's own phrase."""
+    if not (s.before and s.after_same):
+        return None
+    title_end = clause_bounds(s.text, s.before[-1].start, s.before[-1].end)[1]
+    return s.after_same[0] if s.text[title_end : title_end + 1] in ("：", ":") else None
+
+
+def _prized_before(s: Scene) -> events.EventMatch | None:
+    """…星级评定工作，经过现场考察，评选出一星级22家: the competition or rating before."""
+    prized = [e for e in s.before if e.type in _PRIZED]
+    return prized[-1] if prized else None
+
+
+def _active_before(s: Scene) -> events.EventMatch | None:
+    """…举办…培训班，培训学员200人: the nearest active phrase before, unless it is busy and
+    the figure's clause states something of its own (…新增税费优惠超过2.2万亿元，增发1万亿元
+    国债…)."""
+    return s.before[-1] if s.before and not s.blocked else None
+
+
+def _opening_activity(s: Scene) -> events.EventMatch | None:
+    """此次宣传活动，…开展应急演练5场，悬挂横幅40余条: where another clause's busy phrase
+    yields, the activity the sentence opened with (one with no figure of its own)."""
+    if not (s.before and s.blocked):
+        return None
+    opening = [e for e in s.before if e not in s.busy]
+    return opening[-1] if opening else None
+
+
+def _handed_out_by(s: Scene) -> events.EventMatch | None:
+    """开展宣传活动21场，悬挂横幅50余条: what an activity handed out or put up is its output,
+    busy or not; after a pointer, the activity pointed to takes it."""
+    if not (s.before and s.blocked):
+        return None
+    last = s.before[-1]
+    text = s.text
+    if (
+        last.end <= s.left
+        and events.hands_out(text[s.left : s.q.start].lstrip("，,；;、 并还同时共累计"))
+        and not events.points_back(text[: last.start])
+    ):
+        return last
+    return None
+
+
+def _named_forward(s: Scene) -> events.EventMatch | None:
+    """联合…等17个部门，举办…活动: in a clause that names partners, the nearest phrase
+    after the figure in the sentence."""
+    if not events.leads_forward(s.text[s.left : s.right]):
+        return None
+    after = [e for e in s.cands if e.start >= s.q.end]
+    return after[0] if after else None
+
+
+# Every rule attach.yaml may name.
+RULES: dict[str, Rule] = {
+    "named_right_after": _named_right_after,
+    "contest_entered": _contest_entered,
+    "done_to": _done_to,
+    "nearest_before_in_clause": _nearest_before_in_clause,
+    "light_verb_object": _light_verb_object,
+    "nearest_after_in_clause": _nearest_after_in_clause,
+    "title_yields": _title_yields,
+    "prized_before": _prized_before,
+    "active_before": _active_before,
+    "opening_activity": _opening_activity,
+    "handed_out_by": _handed_out_by,
+    "named_forward": _named_forward,
+}
+
+_KINDS = frozenset({"sessions", "participants", "award", "money", "count"})
+
+
+@dataclass(frozen=True)
+class _Step:
+    name: str
+    rule: Rule
+    kinds: frozenset[str]
+
+
+@cache
+def rules() -> tuple[_Step, ...]:
+    """The rules of ``patterns/attach.yaml``, in their order."""
+    name = "attach"
+    data = patterns.load(name)
+    order = patterns.require(data, "order", list, name)
+    steps: list[_Step] = []
+    for i, entry in enumerate(order):
+        where = f"{patterns.where(name, 'order')}[{i}]"
+        if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str):
+            raise patterns.PatternError(f"{where}: each step must be a mapping with a 'rule'")
+        rule = RULES.get(entry["rule"])
+        if rule is None:
+            known = ", ".join(RULES)
+            raise patterns.PatternError(f"{where}: unknown rule {entry['rule']!r} ({known})")
+        kinds = entry.get("kinds", sorted(_KINDS))
+        if not isinstance(kinds, list) or not set(kinds) <= _KINDS:
+            raise patterns.PatternError(f"{where}: 'kinds' must list kinds of {sorted(_KINDS)}")
+        steps.append(_Step(entry["rule"], rule, frozenset(kinds)))
+    return tuple(steps)
+
+
+def attach(
+    text: str,
+    q: QuantityMatch,
+    candidates: Iterable[events.EventMatch],
+    active: Iterable[events.EventMatch] = (),
+    busy: Collection[events.EventMatch] = (),
+) -> events.EventMatch | None:
+    """The event phrase of ``text`` a figure belongs to: the first that a rule of
+    ``patterns/attach.yaml`` names, trying them in order; else None.
+
+    ``candidates`` are the sentence's event phrases; ``active`` those whose clause
+    holds a figure or that come before the sentence's first figure; ``busy`` those
+    whose clause has figures of its own.
+    """
+    return decide(text, q, candidates, active, busy)[0]
+
+
+def decide(
+    text: str,
+    q: QuantityMatch,
+    candidates: Iterable[events.EventMatch],
+    active: Iterable[events.EventMatch] = (),
+    busy: Collection[events.EventMatch] = (),
+) -> tuple[events.EventMatch | None, str | None]:
+    """``attach``'s phrase with the name of the rule that chose it (None, None where no
+    rule names one): why a figure took its event."""
+    scene = Scene(text, q, candidates, active, busy)
+    for step in rules():
+        if q.kind in step.kinds and (found := step.rule(scene)) is not None:
+            return found, step.name
+    return None, None
+
+
+def attach_line(
+    text: str,
+    q: QuantityMatch,
+    activity: events.EventMatch | None,
+    lines: list[events.EventMatch],
+) -> events.EventMatch | None:
+    """The budget line a money figure is, where its sentence names one.
+
+    The line nearest before the figure in its clause, unless an activity stands
+    nearer (``开展…活动，经费5万元`` stays the activity's); failing that, for a figure
+    whose clause names nothing, the line the sentence's earlier clauses name (the
+    subject carried on: ``…支出年初预算为0万元，全年预算为321.02万元``). Other
+    figures, and money with no line, keep ``activity``.
+    """
+    if q.kind != "money" or not lines:
+        return activity
+    if "（" in text or "(" in text:
+        # a line named inside an aside (…985万元（含年初结转结余50万元），…) is none of the
+        # figures outside it
+        lines = _outside_asides(text, q, lines)
+    left, right = clause_bounds(text, q.start, q.end)
+    before = [ln for ln in lines if left <= ln.start and ln.end <= q.start]
+    if before:
+        line = before[-1]
+        if activity is None or activity.end <= line.start or activity.start >= q.end:
+            return line
+        return activity
+    if activity is not None:
+        return activity
+    earlier = [ln for ln in lines if ln.end <= left]
+    return earlier[-1] if earlier else None
+
+
+def list_item(text: str, q: QuantityMatch, left: int) -> events.TextMatch | None:
+    """The name of a money figure's list item, where its clause (or 、-item) is a name and
+    the amount, and the one before it ends in an amount (…620万元，水土保持综合治理300万元)
+    or opens the list (具体为：…)."""
+    if q.kind != "money":
+        return None
+    item_left = text.rfind("、", left, q.start) + 1
+    if item_left > left:
+        left = item_left  # 具体为：医疗补助收入5.50万元、公务员医疗补助12.30万元
+    elif left < 2:
+        return None
+    if not (events.ends_in_amount(text, left) or events.opens_list(text, left)):
+        return None
+    return events.item_name(text, left, q.start)
+
+
+def _opens_clause(text: str, left: int, q: QuantityMatch) -> bool:
+    """True where the figure is its clause's subject, opening it (…，36个贫困村全部出列): a
+    statement of its own, not one more figure of another clause's activity."""
+    return left > 0 and not text[left : q.start].strip(_OPENERS)
+
+
+_OPENERS = "，,；; 累计共全年又有近超过逾约其中先后"
+
+# The types of event whose prizes an award figure reports, before any nearer event.
+_PRIZED = frozenset({"competition", "recognition"})
+
+_ASIDE = regex.compile(r"[（(][^（()）]*[）)]")
+
+
+def _outside_asides(
+    text: str, q: QuantityMatch, found: list[events.EventMatch]
+) -> list[events.EventMatch]:
+    """``found`` without the phrases inside a bracketed aside that does not hold ``q``."""
+    asides = _asides(text)
+    return [
+        e
+        for e in found
+        if not any(s <= e.start and e.end <= t and not s <= q.start < t for s, t in asides)
+    ]
+
+
+@lru_cache(maxsize=64)
+def _asides(text: str) -> list[tuple[int, int]]:
+    """Bracketed asides of a sentence, brackets included."""
+    return [m.span() for m in _ASIDE.finditer(text)]
