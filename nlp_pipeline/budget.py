@@ -46,6 +46,9 @@ class _Rules:
     allowed_before: str
     opening_forms: frozenset[str]
     opening: regex.Pattern[str]
+    bare_forms: frozenset[str]
+    comparison_clause: regex.Pattern[str]
+    bare_next: regex.Pattern[str]
 
 
 @cache
@@ -78,6 +81,9 @@ def rules() -> _Rules:
         allowed_before=str(data.get("allowed_before", "")),
         opening_forms=frozenset(str(f) for f in data.get("opening_forms", [])),
         opening=patterns.optional_regex(data, "opening", name),
+        bare_forms=frozenset(str(f) for f in data.get("bare_forms", [])),
+        comparison_clause=patterns.optional_regex(data, "comparison_clause", name),
+        bare_next=patterns.optional_regex(data, "bare_next", name),
     )
 
 
@@ -104,8 +110,11 @@ def find_lines(text: str) -> tuple[LineMatch, ...]:
         if any(f.start < m.end() and m.start() < f.end for f in found):
             continue
         before = matched[m.start() - 1 : m.start()]
-        opening = m.group() in r.opening_forms
-        if opening and not _opens(matched, m.start(), r):
+        bare = m.group() in r.bare_forms
+        opening = bare or m.group() in r.opening_forms
+        if bare and not _opens_bare(matched, m.start(), r):
+            continue  # 公务接待210人次，支出2.05万元: the activity's spending, no line
+        if opening and not bare and not _opens(matched, m.start(), r):
             continue  # 科普经费，预算支出8万元: a role of the item named before, no line
         if (
             m.group() in r.compound_forms
@@ -129,6 +138,11 @@ def find_lines(text: str) -> tuple[LineMatch, ...]:
     return tuple(found)
 
 
+def is_bare(text: str) -> bool:
+    """True for a bare column word (收入, 支出) naming the unit's total."""
+    return text in rules().bare_forms
+
+
 def is_budget_row(text: str) -> bool:
     """True for a budget document's own row (预算收入, 支出预算: the opening forms)."""
     return text in rules().opening_forms
@@ -141,6 +155,25 @@ def line_role(line: str, form: str = "") -> str:
     is spending."""
     r = rules()
     return r.form_kind.get(form) or r.kind_of.get(line, "spent")
+
+
+def _opens_bare(text: str, start: int, r: _Rules) -> bool:
+    """True where a bare 收入 or 支出 that opens its clause opens the sentence, or follows
+    a clause that only compares (与上年相比，…) or one that opens with a bare form too
+    (收入…元，支出…元): the unit's total, not the spending of what the clause before named."""
+    if not r.bare_next.match(text, start + 2):
+        return False  # 支出决算为…, 收入主要来源于…: a role word or a topic, no line
+    left, _ = clause_bounds(text, start, start)
+    if not r.opening.fullmatch(text, left, start):
+        return False  # 人均可支配收入…: the tail of another name
+    if left == 0:
+        return True
+    before, _ = clause_bounds(text, left - 1, left - 1)
+    if r.comparison_clause.fullmatch(text, before, left - 1):
+        return True
+    opener = r.opening.match(text, before, left - 1)
+    at = opener.end() if opener else before
+    return any(text.startswith(form, at) for form in r.bare_forms)
 
 
 def _opens(text: str, start: int, r: _Rules) -> bool:

@@ -343,12 +343,17 @@ def assemble(
     figures with no role cue of their own."""
     figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
     lines = [_line_event(m) for m in _matches(nlp_doc, "lines")]
+    title, title_named = _title_event(doc, sentence)
+    if any(budget.is_bare(m.text) for m in lines) and (
+        title is not None or _context_line(doc, sentence, "money") is not None
+    ):
+        # 2.行政运行。支出5万元。: the title names the line, the bare word only the column
+        lines = [m for m in lines if not budget.is_bare(m.text)]
     found_events: list[events.EventMatch] = [
         e
         for e in _matches(nlp_doc, "events")
         if not any(e.start < ln.end and ln.start < e.end for ln in lines)
     ]
-    title, title_named = _title_event(doc, sentence)
     objects = _counted_objects(sentence.text, figures, found_events)
     found_events = [e for e in found_events if e not in objects]
     busy = _busy(sentence.text, figures, found_events)
