@@ -728,8 +728,10 @@ def award_level(text: str, start: int, end: int) -> str | None:
 _RATE_AFTER = regex.compile(r"(?:了|约|近)?\s*(?:-?\d+(?:\.\d+)?\s*%|百分之)")
 
 
-def money_role(text: str, start: int, end: int) -> str:
-    """Role of a money figure from the nearest cue word (see patterns/quantities.yaml)."""
+def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
+    """Role of a money figure from the nearest cue word (see patterns/quantities.yaml).
+    ``outturn``: a figure with no cue that the next clause sets against the budget is
+    spent (off for a budget line's figure, whose line says what it is)."""
     r = rules()
     left, right = clause_bounds(text, start, end)
     if "《" in text:  # a cue inside a title (《关于下达…预算的通知》) says nothing of the figure
@@ -750,7 +752,7 @@ def money_role(text: str, start: int, end: int) -> str:
         if after is not None and _RATE_AFTER.match(text, after.end()):
             after = None  # 生产总值215亿元、增长5%: the figure's rate, not a change amount
         cue = after.group() if after and r.role_of[after.group()] != "level" else None
-    if cue is None and not level and r.compared_as_spent.match(text, right):
+    if cue is None and not level and outturn and r.compared_as_spent.match(text, right):
         return "spent"  # …经费12万元，比预算数减少2万元: an outturn set against the budget
     if cue is None and not level:
         # Earlier clauses lend only what a figure is (budget, spent, income), not how

@@ -515,7 +515,7 @@ def _with_line_role(
     from the line."""
     if q.kind != "money" or event is None or event.line is None:
         return q
-    role = money_role(blank(text, [(m.start, m.end) for m in lines]), q.start, q.end)
+    role = money_role(blank(text, [(m.start, m.end) for m in lines]), q.start, q.end, False)
     if role == "other":
         # A budget document's own row (预算收入, 支出预算) is budgeted, whatever its line.
         # (the sentence's own line match: the event's text is the raw one, maybe Traditional)
