@@ -126,6 +126,7 @@ class _Rules:
     project_named: regex.Pattern[str]
     measure_prefixes: tuple[str, ...]
     subject_not_ending: tuple[str, ...]
+    counted_measures: tuple[str, ...]
     subject_adverbs: regex.Pattern[str]
     subject_time: regex.Pattern[str]
     part_opening: regex.Pattern[str]
@@ -246,6 +247,7 @@ def rules() -> _Rules:
         project_named=patterns.optional_regex(data, "project_named", name),
         measure_prefixes=tuple(data.get("measure_prefixes", [])),
         subject_not_ending=tuple(data.get("subject_not_ending", [])),
+        counted_measures=tuple(data.get("counted_measures", [])),
         subject_adverbs=_words(data, "subject_adverbs", name, "(?:{})+"),
         subject_time=patterns.optional_regex(data, "subject_time", name),
         part_opening=patterns.optional_regex(data, "part_opening", name),
@@ -622,6 +624,22 @@ def clause_subject(
         return None
     s = left + m.start("event") + (len(m.group("event")) - len(m.group("event").lstrip()))
     return TextMatch(s, s + len(phrase), phrase)
+
+
+def measured_activity(text: str, left: int, action: TextMatch) -> TextMatch | None:
+    """Where an action phrase ends in a measure of itself (接待批次, 接待人次), the activity
+    measured: the clause from ``left`` up to the measure (国内公务接待); else None."""
+    r = rules()
+    measure = next((m for m in r.counted_measures if action.text.endswith(m)), None)
+    if measure is None:
+        return None
+    end = action.end - len(measure)
+    while left < end and (text[left].isspace() or text[left] in "，,；;、："):
+        left += 1
+    start = min(left, action.start) if left < end else action.start
+    if end - start < 2:
+        return None
+    return TextMatch(start, end, text[start:end])
 
 
 def is_effect(action: TextMatch) -> bool:

@@ -413,6 +413,20 @@ def assemble(
                 groups.setdefault(last_key, []).append(q)
                 last_end = q.end
                 continue
+            if (measured := events.measured_activity(sentence.text, left, action)) is not None:
+                action = measured  # 接待批次为520个: the reception's
+                same = [
+                    k
+                    for k, e in event_of.items()
+                    if isinstance(k, tuple)
+                    and e is not None
+                    and e.line is None
+                    and e.text.endswith(action.text)
+                ]
+                if same:  # …，接待人次为4200人: the reception already named
+                    groups[same[-1]].append(q)
+                    last_key, last_end = same[-1], q.end
+                    continue
             fallbacks.append((q, action))
             if (
                 campaign is not None
