@@ -60,6 +60,7 @@ class _Rules:
     max_chars: int
     generic: frozenset[str]
     not_before: tuple[str, ...]
+    decided_by: tuple[str, ...]
     generic_prefixes: tuple[str, ...]
     min_bare_head: int
     max_title_chars: int
@@ -166,6 +167,7 @@ def rules() -> _Rules:
         max_chars=int(data.get("max_chars", 60)),
         generic=frozenset(data.get("generic", [])),
         not_before=tuple(data.get("not_before", [])),
+        decided_by=tuple(data.get("decided_by", [])),
         generic_prefixes=tuple(data.get("generic_prefixes", [])),
         min_bare_head=int(data.get("min_bare_head_chars", 3)),
         max_title_chars=int(data.get("max_title_chars", 15)),
@@ -281,6 +283,8 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
             continue
         if text.startswith(r.not_before, he) or any(s < hs and he < e - 1 for s, e in titles):
             continue  # an organization's name, or a word inside a book title
+        if text.startswith(r.decided_by, he) and r.head_type.get(head) == "meeting":
+            continue  # …党组会议研究决定，安排…: who decided, no activity of the figures
         first = bisect_right(starts, hs) - 1  # the token holding the head's start
         prefix = text[starts[first] : hs]
         if prefix and (prefix in r.stops or any(ch in CLAUSE_BREAKS for ch in prefix)):
