@@ -247,16 +247,19 @@ def rules() -> tuple[_Step, ...]:
     order = patterns.require(data, "order", list, name)
     steps: list[_Step] = []
     for i, entry in enumerate(order):
-        where = f"{patterns.where(name, 'order')}[{i}]"
+
+        def problem(message: str, i: int = i) -> patterns.PatternError:
+            # where() reads the file again: only for the error
+            return patterns.PatternError(f"{patterns.where(name, 'order')}[{i}]: {message}")
+
         if not isinstance(entry, dict) or not isinstance(entry.get("rule"), str):
-            raise patterns.PatternError(f"{where}: each step must be a mapping with a 'rule'")
+            raise problem("each step must be a mapping with a 'rule'")
         rule = RULES.get(entry["rule"])
         if rule is None:
-            known = ", ".join(RULES)
-            raise patterns.PatternError(f"{where}: unknown rule {entry['rule']!r} ({known})")
+            raise problem(f"unknown rule {entry['rule']!r} ({', '.join(RULES)})")
         kinds = entry.get("kinds", sorted(_KINDS))
         if not isinstance(kinds, list) or not set(kinds) <= _KINDS:
-            raise patterns.PatternError(f"{where}: 'kinds' must list kinds of {sorted(_KINDS)}")
+            raise problem(f"'kinds' must list kinds of {sorted(_KINDS)}")
         steps.append(_Step(entry["rule"], rule, frozenset(kinds)))
     return tuple(steps)
 

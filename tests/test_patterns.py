@@ -256,3 +256,18 @@ def test_every_pattern_file_has_examples() -> None:
     assert all(_table_examples(group) for group in ("values", "rows", "lines", "titles"))
     kinds = {kind for kind, _ in _check_examples()}
     assert kinds == set(check.CHECKS)
+
+
+def test_loading_the_attachment_steps_reads_no_error_location(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # patterns.where parses the file again (slow, pure-Python YAML): only errors may ask it
+    def where(*args: object) -> str:
+        raise AssertionError("where() called for a valid file")
+
+    attach.rules.cache_clear()
+    monkeypatch.setattr(patterns, "where", where)
+    try:
+        assert len(attach.rules()) == len(_STEPS)
+    finally:
+        attach.rules.cache_clear()
