@@ -204,8 +204,14 @@ def _antecedent(history: list[Sentence]) -> Sentence | None:
     sentence before it that did not: what the pointers point to; else None."""
     if not history or not events.refers_back(history[-1].text):
         return None
+    if any(e.type not in _NOT_POINTED for e in _events_in(history[-1].text)):
+        return None  # 活动现场，…开展义诊宣传咨询活动。据统计，本次活动…: the one it names
     return next((s for s in reversed(history[:-1]) if not events.refers_back(s.text)), None)
 
+
+# Types of event a sentence that points back names without making it what a later pointer
+# points to: a generic one, a budget's, and how the activity was reported (媒体报道).
+_NOT_POINTED = frozenset({"other", "project", "publicity"})
 
 # The kinds of figure an earlier sentence's activity is carried to (money is a line's).
 _CARRIED_KINDS = frozenset({"sessions", "participants", "award", "count"})
