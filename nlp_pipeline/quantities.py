@@ -632,6 +632,9 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
             return "count"
         if r.population.fullmatch(text, left, m.start()):
             return "count"  # 今年高校毕业生预计超过900万人: a population, no activity's
+        own = r.participant_nouns.match(text, m.end())
+        if own is not None and not r.presenter_cues.match(text, own.end()):
+            return "participants"  # 为30名群众义诊, 15名学生在带队老师…: the people it names
         presenters = list(r.presenter_cues.finditer(near))
         if not presenters:
             return "participants"  # 机关干部80余人参加培训, 培训基层干部200人
