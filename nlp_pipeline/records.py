@@ -540,7 +540,11 @@ def _with_line_role(
         # A budget document's own row (预算收入, 支出预算) is budgeted, whatever its line.
         # (the sentence's own line match: the event's text is the raw one, maybe Traditional)
         own = [m for m in lines if m.line == event.line]
-        row = any(budget.is_budget_row(m.text) for m in own)
+        # ... and so are the parts that follow a budget row (支出预算…万元，其中：基本支出…万元)
+        row = any(budget.is_budget_row(m.text) for m in own) or (
+            "其中" in text[: q.start]
+            and any(budget.is_budget_row(m.text) and m.end <= q.start for m in lines)
+        )
         named = [m.text for m in own if m.end <= q.start] or [m.text for m in own]
         role = "budget" if row else budget.line_role(event.line, named[-1] if named else "")
     return replace(q, role=role) if role != q.role else q
