@@ -167,7 +167,7 @@ def _title_yields(s: Scene) -> events.EventMatch | None:
 
 
 def _prized_before(s: Scene) -> events.EventMatch | None:
-    """…星级评定工作，经过现场考察，评选出一星级22家: the competition or rating before."""
+    """…星级评定工作，经过实地评审，评选出一星级15家: the competition or rating before."""
     prized = [e for e in s.before if e.type in _PRIZED]
     return prized[-1] if prized else None
 
@@ -180,7 +180,7 @@ def _active_before(s: Scene) -> events.EventMatch | None:
 
 
 def _opening_activity(s: Scene) -> events.EventMatch | None:
-    """此次宣传活动，…开展应急演练5场，悬挂横幅40余条: where another clause's busy phrase
+    """此次活动中，…开展应急演练5场，悬挂横幅40余条: where another clause's busy phrase
     yields, the activity the sentence opened with (one with no figure of its own)."""
     if not (s.before and s.blocked):
         return None
@@ -332,7 +332,7 @@ def attach_line(
 
 def list_item(text: str, q: QuantityMatch, left: int) -> events.TextMatch | None:
     """The name of a money figure's list item, where its clause (or 、-item) is a name and
-    the amount, and the one before it ends in an amount (…620万元，水土保持综合治理300万元)
+    the amount, and the one before it ends in an amount (…620万元，河道清淤整治180万元)
     or opens the list (具体为：…)."""
     if q.kind != "money":
         return None
@@ -347,7 +347,7 @@ def list_item(text: str, q: QuantityMatch, left: int) -> events.TextMatch | None
 
 
 def _opens_clause(text: str, left: int, q: QuantityMatch) -> bool:
-    """True where the figure is its clause's subject, opening it (…，36个贫困村全部出列): a
+    """True where the figure is its clause's subject, opening it (…，19个村全部脱贫出列): a
     statement of its own, not one more figure of another clause's activity."""
     return left > 0 and not text[left : q.start].strip(_OPENERS)
 

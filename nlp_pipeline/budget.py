@@ -113,7 +113,7 @@ def find_lines(text: str) -> tuple[LineMatch, ...]:
         bare = m.group() in r.bare_forms
         opening = bare or m.group() in r.opening_forms
         if bare and not _opens_bare(matched, m.start(), r):
-            continue  # 公务接待210人次，支出2.05万元: the activity's spending, no line
+            continue  # 公务接待36人次，支出0.8万元: the activity's spending, no line
         if opening and not bare and not _opens(matched, m.start(), r):
             continue  # 科普经费，预算支出8万元: a role of the item named before, no line
         if (

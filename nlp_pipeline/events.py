@@ -762,7 +762,7 @@ def ends_in_amount(text: str, left: int) -> bool:
 
 def item_name(text: str, left: int, start: int) -> TextMatch | None:
     """The name a list item gives its money where the clause is that name and the amount
-    alone (其中：河道清淤工程620万元，水土保持综合治理300万元): the name, or None where the
+    alone (其中：河道清淤工程620万元，河道清淤整治180万元): the name, or None where the
     clause says more (a verb, a role or a change: 比上年增加…) or names nothing specific."""
     r = rules()
     m = r.item_name.match(text, left, start)

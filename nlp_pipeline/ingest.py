@@ -433,7 +433,7 @@ _CHANGES = re.compile(
     # A comma between numbers that is no thousands separator (各是412.50,414.30万元) separates
     # a list: the Chinese 、 (see _lists_numbers).
     + r"|(?<=\d)(?P<listcomma>,)(?=\d)"
-    # A list item's number glued to a count that opens it (2.164个农家书屋…, 3.12场演出…):
+    # A list item's number glued to a count that opens it (2.36个村卫生室…, 3.12场演出…):
     # no decimal counts whole things, so the point ends the item's number, as 、 does.
     + r"|(?:(?<=^\d)|(?<=\n\d)|(?<=^\d\d)|(?<=\n\d\d))(?P<listdot>\.)"
     + r"(?=\d+(?:个|场|次|家|所|名|位|项|处|座|条|支|台|件|篇|期|批|户|村)"

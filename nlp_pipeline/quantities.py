@@ -634,7 +634,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
             return "count"  # 今年高校毕业生预计超过900万人: a population, no activity's
         own = r.participant_nouns.match(text, m.end())
         if own is not None and not r.presenter_cues.match(text, own.end()):
-            return "participants"  # 为30名群众义诊, 15名学生在带队老师…: the people it names
+            return "participants"  # 为30名群众义诊, 12名学生随带队教师…: the people it names
         presenters = list(r.presenter_cues.finditer(near))
         if not presenters:
             return "participants"  # 机关干部80余人参加培训, 培训基层干部200人
@@ -756,7 +756,7 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
             after = None  # 生产总值215亿元、增长5%: the figure's rate, not a change amount
         cue = after.group() if after and r.role_of[after.group()] != "level" else None
     if cue is None and not level and outturn and r.compared_as_spent.match(text, right):
-        return "spent"  # …经费12万元，比预算数减少2万元: an outturn set against the budget
+        return "spent"  # …差旅费7.5万元，比预算数减少2万元: an outturn set against the budget
     if cue is None and not level:
         # Earlier clauses lend only what a figure is (budget, spent, income), not how
         # it moved: 增长6.6%，总量突破90万亿元 is no change amount.

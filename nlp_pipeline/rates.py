@@ -90,7 +90,7 @@ def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
     for rate in read_rates(text):
         figure = _described(text, figures, rate.start, rate.end, strict=rate.kind == "other")
         if figure is None and rate.kind == "execution":
-            # …支出1595.95万元，主要用于…经费，完成年初预算100%: what was spent, clauses back
+            # …支出826.40万元，主要用于…，完成年初预算97.5%: what was spent, clauses back
             money = [i for i, q in enumerate(figures) if q.kind == "money" and q.end <= rate.start]
             figure = money[-1] if money else None
         if figure is not None:

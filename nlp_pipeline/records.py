@@ -205,7 +205,7 @@ def _antecedent(history: list[Sentence]) -> Sentence | None:
     if not history or not events.refers_back(history[-1].text):
         return None
     if any(e.type not in _NOT_POINTED for e in _events_in(history[-1].text)):
-        return None  # 活动现场，…开展义诊宣传咨询活动。据统计，本次活动…: the one it names
+        return None  # 活动现场，…开展了健康知识宣传活动。据统计，此次活动…: the one it names
     return next((s for s in reversed(history[:-1]) if not events.refers_back(s.text)), None)
 
 
@@ -420,7 +420,7 @@ def assemble(
                 last_end = q.end
                 continue
             if (measured := events.measured_activity(sentence.text, left, action)) is not None:
-                action = measured  # 接待批次为520个: the reception's
+                action = measured  # 接待批次为48个: the reception's
                 same = [
                     k
                     for k, e in event_of.items()
@@ -429,7 +429,7 @@ def assemble(
                     and e.line is None
                     and e.text.endswith(action.text)
                 ]
-                if same:  # …，接待人次为4200人: the reception already named
+                if same:  # …，接待人次为390人: the reception already named
                     groups[same[-1]].append(q)
                     last_key, last_end = same[-1], q.end
                     continue

@@ -175,12 +175,12 @@ def test_a_comma_between_numbers_that_is_no_thousands_separator_lists_them() -> 
 
 
 def test_a_list_items_number_glued_to_the_count_it_opens_ends_at_its_point() -> None:
-    text = "二、惠民\n2.164个书屋更新图书900册。\n13.5场演出\n增长\n1.5个百分点，预计0.5个月"
+    text = "二、惠民\n2.36个书屋更新图书900册。\n13.5场演出\n增长\n1.5个百分点，预计0.5个月"
     norm = normalize(text).text
-    assert norm.splitlines()[1:3] == ["2、164个书屋更新图书900册。", "13、5场演出"]
+    assert norm.splitlines()[1:3] == ["2、36个书屋更新图书900册。", "13、5场演出"]
     assert norm.endswith("增长\n1.5个百分点，预计0.5个月")  # decimals that are decimals
     found = [q.text for r in extract_document(document_from_text(text, "t")) for q in r.quantities]
-    assert found[:2] == ["164个", "900册"]
+    assert found[:2] == ["36个", "900册"]
 
 
 def test_the_parts_listed_after_a_total_take_its_role() -> None:
