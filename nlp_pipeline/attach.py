@@ -182,7 +182,7 @@ def _active_before(s: Scene) -> events.EventMatch | None:
 def _opening_activity(s: Scene) -> events.EventMatch | None:
     """此次活动中，…开展应急演练5场，悬挂横幅40余条: where another clause's busy phrase
     yields, the activity the sentence opened with (one with no figure of its own)."""
-    if not (s.before and s.blocked):
+    if not s.blocked:  # (blocked holds only where there is an active phrase before)
         return None
     opening = [e for e in s.before if e not in s.busy]
     return opening[-1] if opening else None
@@ -191,7 +191,7 @@ def _opening_activity(s: Scene) -> events.EventMatch | None:
 def _handed_out_by(s: Scene) -> events.EventMatch | None:
     """开展宣传活动21场，悬挂横幅50余条: what an activity handed out or put up is its output,
     busy or not; after a pointer, the activity pointed to takes it."""
-    if not (s.before and s.blocked):
+    if not s.blocked:
         return None
     last = s.before[-1]
     text = s.text

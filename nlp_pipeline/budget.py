@@ -112,9 +112,10 @@ def find_lines(text: str) -> tuple[LineMatch, ...]:
         before = matched[m.start() - 1 : m.start()]
         bare = m.group() in r.bare_forms
         opening = bare or m.group() in r.opening_forms
-        if bare and not _opens_bare(matched, m.start(), r):
-            continue  # 公务接待36人次，支出0.8万元: the activity's spending, no line
-        if opening and not bare and not _opens(matched, m.start(), r):
+        if bare:
+            if not _opens_bare(matched, m.start(), r):
+                continue  # 公务接待36人次，支出0.8万元: the activity's spending, no line
+        elif opening and not _opens(matched, m.start(), r):
             continue  # 科普经费，预算支出8万元: a role of the item named before, no line
         if (
             m.group() in r.compound_forms
