@@ -104,7 +104,7 @@ class Scene:
             return False
         last = self.before[-1]
         return bool(
-            events.acts_before(text, left, q.start, q.end, self.right, last.text)
+            events.acts_before(text, left, q.start, q.end, self.right, last.text, last.type)
             or events.clause_subject(text, left, q.start, q.text, q.kind) is not None
             or list_item(text, q, left) is not None
             or (q.kind == "count" and last.end <= left and _opens_clause(text, left, q))

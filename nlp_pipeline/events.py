@@ -63,6 +63,7 @@ class _Rules:
     decided_by: tuple[str, ...]
     generic_prefixes: tuple[str, ...]
     min_bare_head: int
+    bare_after: tuple[str, ...]
     max_title_chars: int
     phrase_patterns: list[tuple[regex.Pattern[str], str]]
     dates: list[tuple[regex.Pattern[str], str]]
@@ -170,6 +171,7 @@ def rules() -> _Rules:
         decided_by=tuple(data.get("decided_by", [])),
         generic_prefixes=tuple(data.get("generic_prefixes", [])),
         min_bare_head=int(data.get("min_bare_head_chars", 3)),
+        bare_after=tuple(data.get("bare_after", [])),
         max_title_chars=int(data.get("max_title_chars", 15)),
         phrase_patterns=[
             (patterns.compile_regex(p["regex"], name, "phrase_patterns"), str(p["type"]))
@@ -309,6 +311,7 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
                 and phrase not in r.action_heads
                 and r.head_type.get(phrase) not in ("recognition", "project")
             )
+            and not (text.endswith(r.bare_after, 0, left) and text[end : end + 1] in "，。；,;")
         ):
             continue  # a bare verb (培训农工), unless a figure counts it (6场讲座, 讲座3次)
         if len(phrase) < 2 or is_generic(phrase):
@@ -550,14 +553,21 @@ def light_object(text: str, left: int, start: int) -> TextMatch | None:
 
 
 def acts_before(
-    text: str, left: int, start: int, end: int, right: int, continued: str = ""
+    text: str,
+    left: int,
+    start: int,
+    end: int,
+    right: int,
+    continued: str = "",
+    continued_type: str = "",
 ) -> bool:
     """True where the clause ``[left, right)`` of a figure ``[start, end)`` states an action
     of its own: an action verb before the figure with an object, between them or after the
     figure (增发1万亿元国债支持…). A verb with no object continues the clause before
     (…工程740万套，基本建成511万套), and so does a verb that names the activity
-    ``continued`` again (…等培训活动80余场次，培训农民6000余人次); a verb phrase ending in 的
-    right before the figure only qualifies the thing counted (已经完成整改的0个)."""
+    ``continued`` again (…等培训活动80余场次，培训农民6000余人次) or one of its kind
+    ``continued_type`` (举办…研修班2期，培训学员120名); a verb phrase ending in 的 right
+    before the figure only qualifies the thing counted (已经完成整改的0个)."""
     if text[left:start].rstrip().endswith("的"):
         return False
     verbs = list(rules().action_verbs.finditer(text, left, start))
@@ -565,6 +575,11 @@ def acts_before(
         return False
     verb = verbs[-1]
     if continued and verb.group() in continued:
+        return False
+    if (
+        continued_type not in ("", "other")
+        and rules().head_type.get(verb.group()) == continued_type
+    ):
         return False
     return bool(text[verb.end() : start].strip() or text[end:right].strip("，。；、 "))
 

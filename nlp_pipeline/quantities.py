@@ -57,6 +57,7 @@ class _Rules:
     attend_before: regex.Pattern[str]
     attend_after: regex.Pattern[str]
     trained_after: regex.Pattern[str]
+    taught_before: regex.Pattern[str]
     issue_cues: regex.Pattern[str]
     award_not: regex.Pattern[str]
     population: regex.Pattern[str]
@@ -186,6 +187,7 @@ def rules() -> _Rules:
         attend_before=cue_regex("attend_before"),
         attend_after=cue_regex("attend_after"),
         trained_after=cue_regex("trained_after"),
+        taught_before=cue_regex("taught_before"),
         issue_cues=alt(cues.get("issues", []), "kind_cues.issues"),
         award_not=alt(cues.get("award_not", []), "kind_cues.award_not"),
         population=cue_regex("population"),
@@ -619,6 +621,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         trained = (
             r.trained_after.match(text, m.end(), right) is not None
             or r.class_size.search(text, left, m.start()) is not None
+            or r.taught_before.search(text, left, m.start()) is not None
         ) or (
             "对" in text[left : m.start()]
             and r.trained_frame.match(text, m.end(), right) is not None
