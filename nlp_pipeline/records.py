@@ -639,7 +639,13 @@ def _counts_made(text: str, q: QuantityMatch, ev: events.EventMatch, left: int) 
         return False
     if ev.end > left and (ev.start < left or ev.type in _HELD):
         return False  # 新建…活动阵地…, 组建…培训班3个: an activity's, not a thing made
-    return events.creates(events.strip_period(text[left : q.start].lstrip("，,；; ")))
+    return _opens_by_making(text, left, q.start)
+
+
+def _opens_by_making(text: str, left: int, start: int) -> bool:
+    """True where the clause from ``left`` opens, up to ``start``, with a verb of making
+    (新建, 新增, 组建…), after any period words (全年新建…)."""
+    return events.creates(events.strip_period(text[left:start].lstrip("，,；; ")))
 
 
 # Types of event that are held, not made: a count made with one in its clause is its.
@@ -674,7 +680,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     if (
         action is not None
         and q.kind == "count"
-        and (events.creates(action.text) or events.creates(text[left : q.start].lstrip("，,；; ")))
+        and (events.creates(action.text) or _opens_by_making(text, left, q.start))
     ):
         return None  # 新建乡镇食堂4家, 新建3家食堂: how many were made, no activity's figure
     if action is not None and not events.is_effect(action):
