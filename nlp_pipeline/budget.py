@@ -164,12 +164,12 @@ def _opens_bare(text: str, start: int, r: _Rules) -> bool:
     (收入…元，支出…元): the unit's total, not the spending of what the clause before named."""
     if not r.bare_next.match(text, start + 2):
         return False  # 支出决算为…, 收入主要来源于…: a role word or a topic, no line
-    left, _ = clause_bounds(text, start, start)
-    if not r.opening.fullmatch(text, left, start):
+    clause = _clause_opened(text, start, r)
+    if clause is None:
         return False  # 人均可支配收入…: the tail of another name
+    left, before = clause
     if left == 0:
         return True
-    before, _ = clause_bounds(text, left - 1, left - 1)
     if r.comparison_clause.fullmatch(text, before, left - 1):
         return True
     opener = r.opening.match(text, before, left - 1)
@@ -181,10 +181,19 @@ def _opens(text: str, start: int, r: _Rules) -> bool:
     """True where a form at ``start`` opens its clause (after at most a year and a
     unit's name) and the clause before it, if any, states a figure: it is then the
     line, not the role of an item the clause before named."""
+    clause = _clause_opened(text, start, r)
+    if clause is None:
+        return False
+    left, before = clause
+    return left == 0 or any(ch.isdigit() for ch in text[before : left - 1])
+
+
+def _clause_opened(text: str, start: int, r: _Rules) -> tuple[int, int] | None:
+    """Where a form at ``start`` opens its clause (after at most a year and a unit's
+    name): the clause's start and the start of the clause before it (0 where there is
+    none); else None."""
     left, _ = clause_bounds(text, start, start)
     if not r.opening.fullmatch(text, left, start):
-        return False
-    if left == 0:
-        return True
-    before, _ = clause_bounds(text, left - 1, left - 1)
-    return any(ch.isdigit() for ch in text[before : left - 1])
+        return None
+    before = clause_bounds(text, left - 1, left - 1)[0] if left > 0 else 0
+    return left, before
