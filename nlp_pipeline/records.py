@@ -446,7 +446,7 @@ def assemble(
             else:
                 key = (action.start, action.end)
                 m = _mention(doc, sentence, action.start, action.end)
-                event_of[key] = Event(m.text, m.start, m.end, events.event_type(m.text, ""))
+                event_of[key] = Event(m.text, m.start, m.end, events.event_type(action.text, ""))
         elif handing_out and q.kind != "money" and not _acts(sentence.text, q):
             key = "campaign"  # …发放了手册600余本，折页900余份: the same handing out
         elif (
