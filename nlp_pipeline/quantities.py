@@ -772,6 +772,12 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
     return r.role_of[cue] if cue else "other"
 
 
+def breaks_down_before(text: str, end: int) -> bool:
+    """True where a breakdown word (其中, 包括, 含…) stands before ``end``: what follows
+    it lists the parts of a total named before."""
+    return rules().breakdown.search(text, 0, end) is not None
+
+
 def opens_breakdown(text: str) -> bool:
     """True for a sentence that lists the parts of the sentence before's total (其中，…)."""
     return rules().breakdown_opening.match(text) is not None

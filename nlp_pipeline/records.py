@@ -27,6 +27,7 @@ from .ingest import Document
 from .quantities import (
     QuantityMatch,
     blank,
+    breaks_down_before,
     clause_bounds,
     find_quantities,
     has_role_cue,
@@ -540,9 +541,10 @@ def _with_line_role(
         # A budget document's own row (预算收入, 支出预算) is budgeted, whatever its line.
         # (the sentence's own line match: the event's text is the raw one, maybe Traditional)
         own = [m for m in lines if m.line == event.line]
-        # ... and so are the parts that follow a budget row (支出预算…万元，其中：基本支出…万元)
+        # ... and so are the parts that follow a budget row (支出预算…万元，其中：基本支出…万元;
+        # 收入预算…万元，包括…)
         row = any(budget.is_budget_row(m.text) for m in own) or (
-            "其中" in text[: q.start]
+            breaks_down_before(text, q.start)
             and any(budget.is_budget_row(m.text) and m.end <= q.start for m in lines)
         )
         named = [m.text for m in own if m.end <= q.start] or [m.text for m in own]
