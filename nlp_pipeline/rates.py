@@ -45,6 +45,7 @@ class _Rules:
     kind_of: dict[str, str]
     percent: regex.Pattern[str]
     comparison: regex.Pattern[str]
+    stem_rate: regex.Pattern[str]
 
 
 @cache
@@ -68,6 +69,7 @@ def rules() -> _Rules:
         kind_of=kind_of,
         percent=_percent_pattern(),
         comparison=patterns.optional_regex(data, "comparison", name),
+        stem_rate=patterns.optional_regex(data, "stem_rate", name),
     )
 
 
@@ -168,6 +170,14 @@ def _described(
         and not any(prev_left <= q.start and q.end <= start for q in figures)
     ):
         prev_left = clause_bounds(text, prev_left - 1, prev_left - 1)[0]
+    if strict and left > 0:
+        # A rate named by the verb of the clause before (调解纠纷337件，调解成功率98%; 培训
+        # 学员120人，培训合格率100%) is of that clause's figure.
+        stem = r.stem_rate.fullmatch(text, left, start)
+        if stem is not None:
+            prev = clause_bounds(text, left - 1, left - 1)[0]
+            if stem.group("stem") in text[prev : left - 1]:
+                prev_left = prev
     before = [i for i, q in enumerate(figures) if prev_left <= q.start and q.end <= start]
     if before:
         return before[-1]
