@@ -152,6 +152,35 @@ def _light_verb_object(s: Scene) -> events.EventMatch | None:
     return events.as_event(light) if light else None
 
 
+def _own_work(s: Scene) -> events.EventMatch | None:
+    """开展普法宣传活动，审查规范性文件15件，调解矛盾纠纷337件: a clause that opens with a verb
+    of work done case by case (``own_work_verbs``) states an action of its own, not an
+    output of an activity named before; a verb the earlier activity names continues it
+    (开展安全大检查，检查企业120家)."""
+    text, q = s.text, s.q
+    left = max(s.left, s.item_left)
+    opening = _OWN_WORK_OPENERS.sub("", text[left : q.start])
+    verb = _own_work_verbs().match(opening)
+    if verb is None or opening[verb.end() : verb.end() + 1] in _BODY_SUFFIXES:
+        return None  # 检查组共检查…: a body named for the work, not the work
+    if any(verb.group() in e.text for e in s.before):
+        return None
+    action = events.clause_action(text, left, s.right, q.start, q.end, q.kind)
+    return events.as_event(action) if action is not None else None
+
+
+_BODY_SUFFIXES = frozenset("组站员室部队处科股")
+_OWN_WORK_OPENERS = regex.compile(
+    r"^[\s，,；;、]*(?:全年|年内|今年以来|共|累计|先后|依法|及时|认真|共计)*"
+)
+
+
+@cache
+def _own_work_verbs() -> regex.Pattern[str]:
+    data = patterns.load("attach")
+    return patterns.compile_words(data.get("own_work_verbs", []), "attach", "own_work_verbs")
+
+
 def _nearest_after_in_clause(s: Scene) -> events.EventMatch | None:
     """5人获评“…”, 36个村开展…活动: the nearest phrase after the figure in its clause."""
     return s.after_same[0] if s.after_same else None
@@ -220,6 +249,7 @@ RULES: dict[str, Rule] = {
     "done_to": _done_to,
     "nearest_before_in_clause": _nearest_before_in_clause,
     "light_verb_object": _light_verb_object,
+    "own_work": _own_work,
     "nearest_after_in_clause": _nearest_after_in_clause,
     "title_yields": _title_yields,
     "prized_before": _prized_before,

@@ -94,6 +94,7 @@ class _Rules:
     prize_verbs: tuple[str, ...]
     fund_filler: regex.Pattern[str]
     light_object: regex.Pattern[str]
+    light_object_not: regex.Pattern[str]
     item_name: regex.Pattern[str]
     item_not: regex.Pattern[str]
     pointer: regex.Pattern[str]
@@ -223,6 +224,7 @@ def rules() -> _Rules:
         prize_verbs=tuple(data.get("prize_verbs", [])),
         fund_filler=patterns.optional_regex(data, "fund_filler", name),
         light_object=patterns.optional_regex(data, "light_object", name),
+        light_object_not=patterns.optional_regex(data, "light_object_not", name),
         item_name=patterns.optional_regex(data, "item_name", name),
         item_not=patterns.compile_words(data.get("item_not", []), name, "item_not"),
         pointer=patterns.optional_regex(data, "pointer", name),
@@ -546,9 +548,12 @@ def as_event(found: TextMatch) -> EventMatch:
 def light_object(text: str, left: int, start: int) -> TextMatch | None:
     """The object of a light verb (开展, 组织, 举办…) right before a figure at ``start``
     in the clause from ``left`` (开展普法巡讲24次: 普法巡讲), unless generic; else None."""
-    light = rules().light_object.search(text, left, start)
+    r = rules()
+    light = r.light_object.search(text, left, start)
     if light is None or is_generic(light.group("object")):
         return None
+    if r.light_object_not.match(light.group("object")):
+        return None  # 组织全县420名干部观看…: a scope, no activity
     return TextMatch(light.start("object"), light.end("object"), light.group("object"))
 
 
@@ -989,7 +994,9 @@ def _date_value(m: regex.Match[str], template: str, year: int | None) -> str | N
     y = groups.get("y") or (str(year) if year else None)
     if y is None:
         return None
-    parts: dict[str, str] = {"y": y}
+    parts: dict[str, str] = {"y": y, "y_next": str(int(y) + 1)}
+    if groups.get("y2"):
+        parts["y2"] = groups["y2"]
     for key in ("m", "d", "m2", "d2"):
         val = groups.get(key)
         if val is not None:
