@@ -176,7 +176,8 @@ def _described(
         stem = r.stem_rate.fullmatch(text, left, start)
         if stem is not None:
             prev = clause_bounds(text, left - 1, left - 1)[0]
-            if stem.group("stem") in text[prev : left - 1]:
+            verb = stem.group("stem")
+            if verb is None or verb in text[prev : left - 1]:
                 prev_left = prev
     before = [i for i, q in enumerate(figures) if prev_left <= q.start and q.end <= start]
     if before:
