@@ -685,6 +685,12 @@ def is_han(ch: str) -> bool:
     return bool(ch) and "\u4e00" <= ch <= "\u9fff"
 
 
+def _counted_next(text: str, at: int) -> bool:
+    """True where a number starts at ``at``."""
+    ch = text[at : at + 1]
+    return bool(ch) and (ch.isdigit() or ch in "一二三四五六七八九十两")
+
+
 def award_level(text: str, start: int, end: int) -> str | None:
     """The prize grade nearest a figure in its clause: just before it, else after it."""
     r = rules()
@@ -704,9 +710,11 @@ def award_level(text: str, start: int, end: int) -> str | None:
     ]
     # A prize named in quotes (“优秀健康科普作品奖”, “优秀”称号) is a level too, and so is one
     # named without a grade as its list item's own (…、优秀指导奖10个).
+    # A quoted honour right before a count (“先进集体”6个) is that count's level only.
     found += [
         (lm.start(), lm.end(), lm.group("level"))
         for lm in r.quoted_level.finditer(text, left, right)
+        if lm.end() == start or not _counted_next(text, lm.end())
     ]
     found += [
         (lm.start("level"), lm.end("level"), lm.group("level"))
