@@ -291,7 +291,9 @@ def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[
             continue  # …党组会议研究决定，安排…: who decided, no activity of the figures
         first = bisect_right(starts, hs) - 1  # the token holding the head's start
         prefix = text[starts[first] : hs]
-        if prefix and (prefix in r.stops or any(ch in CLAUSE_BREAKS for ch in prefix)):
+        if prefix and (prefix in r.stops or any(ch in CLAUSE_BREAKS for ch in prefix)) and not (
+            _modifies_head(tokens, first, prefix, head, r)
+        ):
             left = hs  # the head's token starts with a verb (出席会议): stop there
         else:
             left = _extend_left(text, tokens, first, he, blocked, r)
@@ -366,6 +368,17 @@ def is_generic(phrase: str) -> bool:
     return rest != phrase and rest in r.generic
 
 
+def _modifies_head(
+    tokens: list[tuple[int, str]], index: int, prefix: str, head: str, r: _Rules
+) -> bool:
+    """True where a head's token opens with a verb of ``head_modifiers`` after a noun
+    (平安家庭|创建活动, “…”|创建活动): the verb names the activity's kind."""
+    if prefix not in r.head_modifiers or head not in r.modified_heads or index == 0:
+        return False
+    prev = tokens[index - 1][1]
+    return (is_han(prev[-1:]) or prev.endswith("”")) and prev not in r.stops
+
+
 def _extend_left(
     text: str,
     tokens: list[tuple[int, str]],
@@ -400,7 +413,7 @@ def _extend_left(
                 and tokens[token_index][1] in r.modified_heads
             ):
                 prev = tokens[j - 1][1]
-                if is_han(prev[-1:]) and prev not in r.stops:
+                if (is_han(prev[-1:]) or prev.endswith("”")) and prev not in r.stops:
                     # 辅具免费发放活动, 作品征集活动: a verb right before the head, after a
                     # noun, names the activity's kind
                     text_depth = depth
