@@ -46,6 +46,8 @@ class _Rules:
     percent: regex.Pattern[str]
     comparison: regex.Pattern[str]
     stem_rate: regex.Pattern[str]
+    respectively: regex.Pattern[str]
+    rate_joiner: regex.Pattern[str]
 
 
 @cache
@@ -70,6 +72,8 @@ def rules() -> _Rules:
         percent=_percent_pattern(),
         comparison=patterns.optional_regex(data, "comparison", name),
         stem_rate=patterns.optional_regex(data, "stem_rate", name),
+        respectively=patterns.optional_regex(data, "respectively", name),
+        rate_joiner=patterns.optional_regex(data, "rate_joiner", name),
     )
 
 
@@ -89,7 +93,12 @@ def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
     if not figures:
         return []
     out: list[RateMatch] = []
-    for rate in read_rates(text):
+    read = read_rates(text)
+    shared = _respective(text, figures, read)
+    for i, rate in enumerate(read):
+        if i in shared:
+            out.append(replace(rate, figure=shared[i]))
+            continue
         figure = _described(text, figures, rate.start, rate.end, strict=rate.kind == "other")
         if figure is None and rate.kind == "execution":
             # …支出826.40万元，主要用于…，完成年初预算97.5%: what was spent, clauses back
@@ -97,6 +106,32 @@ def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
             figure = money[-1] if money else None
         if figure is not None:
             out.append(replace(rate, figure=figure))
+    return out
+
+
+def _respective(
+    text: str, figures: list[QuantityMatch], rates: list[RateMatch]
+) -> dict[int, int]:
+    """Rates listed after 分别 (…120套、…36个、…800个，分别完成年任务的144%、246%、242%;
+    …3200万人次，…260亿元，分别增长12%和15%): the i-th of a run of N describes the i-th of
+    the last N figures before 分别, in order. Index of each such rate -> its figure."""
+    r = rules()
+    out: dict[int, int] = {}
+    i = 0
+    while i < len(rates):
+        m = r.respectively.search(text, max(0, rates[i].start - 16), rates[i].start)
+        if m is None:
+            i += 1
+            continue
+        run = [i]
+        while run[-1] + 1 < len(rates) and r.rate_joiner.fullmatch(
+            text, rates[run[-1]].end, rates[run[-1] + 1].start
+        ):
+            run.append(run[-1] + 1)
+        before = [k for k, q in enumerate(figures) if q.end <= m.start()]
+        if len(run) >= 2 and len(before) >= len(run):
+            out.update(zip(run, before[-len(run) :], strict=True))
+        i = run[-1] + 1
     return out
 
 
