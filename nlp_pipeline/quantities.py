@@ -333,18 +333,28 @@ def find_quantities(text: str) -> list[QuantityMatch]:
 _ITEM_BREAKS = "，、；：,;:"
 
 
+_HOUSEHOLDS = frozenset({"户", "户次"})
+
+
 def _breakdowns(text: str, r: _Rules, found: list[QuantityMatch]) -> list[QuantityMatch]:
     """People figures after a breakdown word are of the kind of the total of people they
-    break down (干部15人，其中藏族4人、回族6人; 培训学员200人，其中教师80人). A figure
+    break down (干部15人，其中藏族4人、回族6人; 培训学员200人，其中教师80人), and households
+    of the total of households (救助24户，其中：保华镇2户). A figure
     whose own item says its people attend or are trained keeps its kind."""
     out = list(found)
-    total: QuantityMatch | None = None
+    totals: dict[str, QuantityMatch] = {}  # the last total of people, and of households
     for i, q in enumerate(found):
-        if q.unit not in r.person_units or q.kind not in ("count", "participants"):
-            total = None
+        if q.kind == "money":
+            continue  # 救助24户，发放资金…万元，其中：保华镇2户…: money between is no new total
+        group = "people" if q.unit in r.person_units else None
+        if q.unit in _HOUSEHOLDS:
+            group = "households"
+        if group is None or q.kind not in ("count", "participants"):
+            totals.clear()
             continue
+        total = totals.get(group)
         if total is None:
-            total = q
+            totals[group] = q
             continue
         item_left = max(text.rfind(ch, 0, q.start) for ch in _ITEM_BREAKS) + 1
         attends = (
