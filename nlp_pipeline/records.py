@@ -838,7 +838,9 @@ def _title_event(doc: Document, sentence: Sentence) -> tuple[Event | None, bool]
         return None, False
     start, end, etype, named = found
     rs, re_ = title.raw_span(start, end)
-    return Event(doc.raw[rs:re_], rs, re_, etype), named
+    # A yearbook entry's bracketed title (【康复工作】) names what its figures report on.
+    bracketed = doc.raw[max(0, t_start - 1) : t_start] == "【"
+    return Event(doc.raw[rs:re_], rs, re_, etype), named or bracketed
 
 
 @lru_cache(maxsize=256)

@@ -351,7 +351,13 @@ def segment(doc: Document) -> list[Sentence]:
             stack.append((line.rank, _heading_text(doc, mapped, line), unnumbered))
             heading = _joined(mapped, line.body, line.end)
             continue
-        piece = _trimmed(mapped, line.start, line.end)
+        piece_start = line.start
+        if line.kind == "item" and mapped.text.startswith("【", line.body):
+            # 【康复工作】全年…: the bracketed title is the item's, not its first sentence's
+            close = mapped.text.find("】", line.body, line.end)
+            if close > 0:
+                piece_start = close + 1
+        piece = _trimmed(mapped, piece_start, line.end)
         if piece is None:
             continue
         if line.kind == "item":
@@ -481,6 +487,8 @@ def _joined(mapped: MappedText, start: int, end: int) -> MappedText | None:
 def _item_title(mapped: MappedText, body: int, end: int, r: _Rules) -> MappedText | None:
     """The title of a list item: its text up to the first sentence end or colon."""
     text = mapped.text
+    if text.startswith("【", body) and (close := text.find("】", body, end)) > body + 1:
+        return _trimmed(mapped, body + 1, close)  # 【康复工作】…: the words inside
     stop = body
     while stop < end and text[stop] not in r.sentence_end + "：:，":
         stop += 1
