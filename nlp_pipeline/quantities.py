@@ -796,6 +796,11 @@ def breaks_down_before(text: str, end: int) -> bool:
     return rules().breakdown.search(text, 0, end) is not None
 
 
+def breaks_down_between(text: str, start: int, end: int) -> bool:
+    """True where a breakdown word (其中, 包括, 含…) stands in ``text[start:end]``."""
+    return rules().breakdown.search(text, start, end) is not None
+
+
 def opens_breakdown(text: str) -> bool:
     """True for a sentence that lists the parts of the sentence before's total (其中，…)."""
     return rules().breakdown_opening.match(text) is not None

@@ -28,6 +28,7 @@ from .quantities import (
     QuantityMatch,
     blank,
     breaks_down_before,
+    breaks_down_between,
     clause_bounds,
     find_quantities,
     has_role_cue,
@@ -372,6 +373,7 @@ def assemble(
     last_key: object = None  # the group of the figure before, and where it ends
     last_end = 0
     respective = _respective(sentence.text, figures, [*found_events, *lines])
+    placed: list[tuple[QuantityMatch, object]] = []  # figures with an event, and its group
     for q in figures:
         key: object
         left = clause_bounds(sentence.text, q.start, q.end)[0]  # the figure's clause
@@ -408,6 +410,8 @@ def assemble(
             # A title with no event word names a budget line: it takes money only.
             key = "title"
             event_of[key] = title
+        elif (whole := _whole_of(sentence.text, q, placed)) is not None:
+            key = whole  # 共接种疫苗247839剂，其中，第一剂次153811剂: a part of the total's
         elif topic is not None and q.kind in topic_kinds and (carried := topic()) is not None:
             key = "topic"
             event_of[key] = carried
@@ -462,6 +466,8 @@ def assemble(
             event_of[key] = None
         groups.setdefault(key, []).append(q)
         last_key, last_end = key, q.end
+        if event_of.get(key) is not None:
+            placed.append((q, key))
     dates: list[events.DateMatch] = _matches(nlp_doc, "dates")
     locations: list[events.TextMatch] = _matches(nlp_doc, "locations")
     organizers: list[events.TextMatch] = _matches(nlp_doc, "organizers")
@@ -550,6 +556,22 @@ def _with_line_role(
         named = [m.text for m in own if m.end <= q.start] or [m.text for m in own]
         role = "budget" if row else budget.line_role(event.line, named[-1] if named else "")
     return replace(q, role=role) if role != q.role else q
+
+
+def _whole_of(
+    text: str, q: QuantityMatch, placed: list[tuple[QuantityMatch, object]]
+) -> object | None:
+    """The group of the total a figure with no event of its own breaks down: the last
+    earlier figure of its kind and unit that has an event and stands before a breakdown
+    word (其中, 包括…) that stands before the figure, or None."""
+    for total, key in reversed(placed):
+        if (
+            total.kind == q.kind
+            and total.unit == q.unit
+            and breaks_down_between(text, total.end, q.start)
+        ):
+            return key  # (past the parts before it: …其中，甲153811剂，乙94028剂)
+    return None
 
 
 def _lend_role(text: str, q: QuantityMatch, lent_role: str | None) -> QuantityMatch:
