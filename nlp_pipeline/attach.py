@@ -84,7 +84,12 @@ class Scene:
         text, q = self.text, self.q
         after = [e for e in self.same if e.start >= q.end]
         return [
-            e for e in after if "、" not in text[q.end : e.start] or "等" in text[q.end : e.start]
+            e
+            for e in after
+            if "、" not in text[q.end : e.start]
+            or "等" in text[q.end : e.start]
+            # 6个单位、6名个人被表彰为…: the subjects of one passive verb share its honour
+            or (q.kind == "award" and "被" in text[q.end : e.start])
         ]
 
     @cached_property
