@@ -849,7 +849,7 @@ _ITEM_MIN_HAN = 4
 def hands_out(action: str) -> bool:
     """True where an action phrase hands out, puts up or shows something (发放宣传资料,
     悬挂横幅): a campaign's output, not an event of its own where one was named."""
-    return action.startswith(rules().handout_verbs)
+    return strip_period(action).lstrip("共").startswith(rules().handout_verbs)
 
 
 def reports_on(text: str) -> bool:
