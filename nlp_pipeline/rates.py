@@ -48,6 +48,7 @@ class _Rules:
     stem_rate: regex.Pattern[str]
     respectively: regex.Pattern[str]
     rate_joiner: regex.Pattern[str]
+    own_statistic: regex.Pattern[str]
 
 
 @cache
@@ -74,6 +75,7 @@ def rules() -> _Rules:
         stem_rate=patterns.optional_regex(data, "stem_rate", name),
         respectively=patterns.optional_regex(data, "respectively", name),
         rate_joiner=patterns.optional_regex(data, "rate_joiner", name),
+        own_statistic=patterns.optional_regex(data, "own_statistic", name),
     )
 
 
@@ -99,7 +101,9 @@ def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
         if i in shared:
             out.append(replace(rate, figure=shared[i]))
             continue
-        figure = _described(text, figures, rate.start, rate.end, strict=rate.kind == "other")
+        figure = _described(
+            text, figures, rate.start, rate.end, rate.kind == "other", rate.kind == "change"
+        )
         if figure is None and rate.kind == "execution":
             # …支出826.40万元，主要用于…，完成年初预算97.5%: what was spent, clauses back
             money = [i for i, q in enumerate(figures) if q.kind == "money" and q.end <= rate.start]
@@ -181,7 +185,12 @@ def _percent_value(written: str) -> float | None:
 
 
 def _described(
-    text: str, figures: list[QuantityMatch], start: int, end: int, strict: bool
+    text: str,
+    figures: list[QuantityMatch],
+    start: int,
+    end: int,
+    strict: bool,
+    change: bool = False,
 ) -> int | None:
     """The figure a percentage at ``[start, end)`` describes (index), or None.
 
@@ -196,6 +205,10 @@ def _described(
     # only rates of the same figure (…86.5万元，完成预算92.4%，较上年增4.1%); one with a
     # subject of its own (居民消费价格上涨2%) describes that subject.
     opens_clause = start - left <= 4 or r.comparison.fullmatch(text, left, start) is not None
+    if change and r.own_statistic.fullmatch(text, left, start) and not any(
+        left <= q.start and q.end <= start for q in figures
+    ):
+        prev_left = left  # …减税降费813.6亿元，财政收入增长6.5%: the revenue's, no figure here
     while (
         not strict
         and opens_clause
