@@ -99,6 +99,7 @@ class _Rules:
     exclude: regex.Pattern[str]
     breakdown: regex.Pattern[str]
     views: regex.Pattern[str]
+    jobs_cues: regex.Pattern[str]
     zero_money: regex.Pattern[str]
     class_size: regex.Pattern[str]
     trained_frame: regex.Pattern[str]
@@ -215,6 +216,7 @@ def rules() -> _Rules:
         breakdown_opening=patterns.optional_regex(data, "breakdown_opening", name),
         breakdown=patterns.optional_regex(data, "breakdown", name),
         views=cue_regex("views"),
+        jobs_cues=cue_regex("jobs"),
         zero_money=patterns.optional_regex(data, "zero_money", name),
         class_size=cue_regex("class_size"),
         trained_frame=cue_regex("trained_frame"),
@@ -643,6 +645,8 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         )
         if r.staff_cues.search(clause) and unit != "人次" and not attends:
             return "count"
+        if unit == "人次" and r.jobs_cues.search(clause) and not attends:
+            return "count"  # 转移就业人数2016人次, 返乡创业117人次: jobs, counted by the time
         if r.population.fullmatch(text, left, m.start()):
             return "count"  # 今年高校毕业生预计超过900万人: a population, no activity's
         own = r.participant_nouns.match(text, m.end())
