@@ -604,7 +604,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         and _speaks_of_awards(text[:left], r)
     ):
         return "award"  # …评选出一星级农家乐22家，二星级30家: the prizes go on
-    if unit in ("个", "项") and (
+    if unit in ("个", "项", "项次") and (
         text[: m.start()].endswith(r.sessions_after) or r.sessions_before.match(text, m.end())
     ):
         return "sessions"
