@@ -13,11 +13,17 @@ Every span keeps the rule's full result in ``span._.match`` and its exact
 character offsets in ``span._.chars`` (a figure inside a jieba token is widened
 to whole tokens for the ``Span`` with ``alignment_mode="expand"``, but its own
 offsets are kept). The reporting year a date needs is ``doc.user_data["year"]``.
+
+Extraction only reads the rules' matches, so it asks ``rule_matches`` for them: the
+same lists the components keep, computed from the text and its jieba tokens without
+building a ``Doc`` or its spans (``tests/test_annotate.py`` checks the two agree).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -161,3 +167,51 @@ def annotate(text: str, year: int | None, found: list[quantities.QuantityMatch])
     for proc in _components(nlp):
         doc = proc(doc)
     return doc
+
+
+# The span groups the components fill, in the order they run.
+KEYS = ("quantities", "events", "lines", "dates", "locations", "organizers")
+
+
+def _check_length(text: str) -> None:
+    """spaCy's own error for a text longer than the pipeline takes, as ``make_doc``."""
+    nlp = build_nlp()  # also loads the user dictionary the tokens need
+    if len(text) > nlp.max_length:
+        nlp.make_doc(text)
+
+
+def tokens(text: str) -> list[tuple[int, str]]:
+    """``[(t.idx, t.text) for t in make_doc(text)]``, without building the ``Doc``."""
+    _check_length(text)
+    return tokenize.tokens(text)
+
+
+def find_events(
+    text: str, blocked: list[tuple[int, int]] | None = None
+) -> list[events.EventMatch]:
+    """``events.find_events(make_doc(text), blocked)``, without building the ``Doc``."""
+    _check_length(text)
+    return events.events_in(text, lambda end: tokenize.tokens(text), blocked)
+
+
+def rule_matches(
+    text: str, year: int | None, found: list[quantities.QuantityMatch]
+) -> dict[str, list]:
+    """``{key: matches(annotate(text, year, found), key) for key in KEYS}``, without the
+    ``Doc``: each component's matches, less those ``Doc.char_span`` makes no span of (a
+    range that starts or ends outside the text, which no rule yields)."""
+    _check_length(text)
+    n = len(text)
+
+    def kept(found_matches: Iterable[Any]) -> list:
+        return [m for m in found_matches if 0 <= m.start < n and 0 < m.end <= n]
+
+    figures = kept(found)
+    return {
+        "quantities": figures,
+        "events": kept(find_events(text, [(q.start, q.end) for q in figures])),
+        "lines": kept(budget.find_lines(text)),
+        "dates": kept(events.find_dates(text, year)),
+        "locations": kept(events.find_locations(text)),
+        "organizers": kept(events.find_organizers(text)),
+    }

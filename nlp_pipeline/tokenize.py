@@ -22,6 +22,7 @@ with the same spaces, in about half the time:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from math import log
 
 from spacy.tokens import Doc
@@ -95,56 +96,79 @@ def _flush(buf: str, get, words: list[str]) -> None:  # type: ignore[no-untyped-
         words.extend(buf)
 
 
-def cut(text: str) -> list[str]:
-    """``list(jieba.cut(text))`` (accurate mode, HMM on), without empty words."""
+def _blocks(text: str) -> Iterator[list[str]]:
+    """The words of ``cut(text)``, block by block: each run of jieba's block pattern is
+    cut on its own (its words depend on nothing outside it), so the words of the
+    blocks read so far are those of the whole text's cut, whatever follows."""
     dt = jieba.dt
     dt.check_initialized()
     freq = dt.FREQ
     logtotal = log(dt.total)
-    words: list[str] = []
     for blk in _RE_HAN.split(text):
         if not blk:
             continue
         if _RE_HAN.match(blk):
-            words.extend(_cut_block(blk, freq, logtotal))
+            yield _cut_block(blk, freq, logtotal)
         else:
+            words: list[str] = []
             for x in _RE_SKIP.split(blk):
                 if _RE_SKIP.match(x):
                     words.append(x)
                 else:
                     words.extend(x)
+            yield words
+
+
+def cut(text: str) -> list[str]:
+    """``list(jieba.cut(text))`` (accurate mode, HMM on), without empty words."""
+    words: list[str] = []
+    for block in _blocks(text):
+        words.extend(block)
     return words
+
+
+def _align(text: str, end: int | None = None) -> tuple[list[tuple[int, str]], list[bool]]:
+    """The tokens spaCy makes of ``cut(text)`` as ``(idx, text)`` pairs, and whether each
+    has a trailing space. With ``end``, only a prefix of them, one that holds every
+    token starting before ``end`` (and no trailing-space flags to rely on): the text is
+    cut block by block and no further than that."""
+    tokens: list[tuple[int, str]] = []
+    spaces: list[bool] = []
+    n = len(text)
+    pos = 0  # where spaCy's alignment stands: after the last token and its space
+    at = 0  # where the next jieba word starts
+    for block in _blocks(text):
+        for word in block:
+            start = at
+            at += len(word)
+            if word.isspace():
+                continue
+            if start > pos:  # whitespace other than one space after a word is a token
+                tokens.append((pos, text[pos:start]))
+                spaces.append(False)
+            if end is not None and start >= end:
+                return tokens, spaces  # every token before ``end`` is in
+            tokens.append((start, word))
+            pos = at
+            if pos < n and text[pos] == " ":
+                spaces.append(True)
+                pos += 1
+            else:
+                spaces.append(False)
+    if pos < n:
+        tokens.append((pos, text[pos:]))
+        spaces.append(False)
+    return tokens, spaces
+
+
+def tokens(text: str) -> list[tuple[int, str]]:
+    """``[(t.idx, t.text) for t in make_doc(vocab, text)]``, without building the Doc."""
+    return _align(text)[0]
 
 
 def make_doc(vocab: Vocab, text: str) -> Doc:
     """The ``Doc`` spaCy's jieba tokenizer makes of ``text``, tokens' offsets kept."""
-    words: list[str] = []
-    spaces: list[bool] = []
-    tokens: list[tuple[int, str]] = []
-    n = len(text)
-    pos = 0  # where spaCy's alignment stands: after the last token and its space
-    at = 0  # where the next jieba word starts
-    for word in cut(text):
-        start = at
-        at += len(word)
-        if word.isspace():
-            continue
-        if start > pos:  # whitespace other than one space after a word is a token
-            tokens.append((pos, text[pos:start]))
-            words.append(text[pos:start])
-            spaces.append(False)
-        tokens.append((start, word))
-        words.append(word)
-        pos = at
-        if pos < n and text[pos] == " ":
-            spaces.append(True)
-            pos += 1
-        else:
-            spaces.append(False)
-    if pos < n:
-        tokens.append((pos, text[pos:]))
-        words.append(text[pos:])
-        spaces.append(False)
-    doc = Doc(vocab, words=words, spaces=spaces)
+    tokens, spaces = _align(text)
+    doc = Doc(vocab, words=[word for _, word in tokens], spaces=spaces)
     doc.user_data["tokens"] = tokens
     return doc

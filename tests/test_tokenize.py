@@ -65,3 +65,9 @@ def test_cut_is_jiebas_cut() -> None:
     for path in sorted(DOCS.iterdir()):
         text = path.read_text(encoding="utf-8")
         assert tokenize.cut(text) == [w for w in tokenize.jieba.cut(text) if w]
+
+
+def test_tokens_are_the_docs_tokens() -> None:
+    nlp = build_nlp()
+    for text in EDGE_CASES:
+        assert tokenize.tokens(text) == tokenize.make_doc(nlp.vocab, text).user_data["tokens"]
