@@ -22,7 +22,7 @@ building a ``Doc`` or its spans (``tests/test_annotate.py`` checks the two agree
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 import spacy
@@ -189,9 +189,10 @@ def tokens(text: str) -> list[tuple[int, str]]:
 def find_events(
     text: str, blocked: list[tuple[int, int]] | None = None
 ) -> list[events.EventMatch]:
-    """``events.find_events(make_doc(text), blocked)``, without building the ``Doc``."""
+    """``events.find_events(make_doc(text), blocked)``, without building the ``Doc`` and
+    cutting the text no further than the rules read its tokens."""
     _check_length(text)
-    return events.events_in(text, lambda end: tokenize.tokens(text), blocked)
+    return events.events_in(text, partial(tokenize.tokens_before, text), blocked)
 
 
 def rule_matches(

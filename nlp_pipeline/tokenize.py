@@ -15,7 +15,10 @@ with the same spaces, in about half the time:
   instead of searching the text for each word, keeping spaCy's rules: a single
   space after a word is that word's trailing space, any other whitespace is a token;
 - each token's character offset, which the event rules ask of every token, is kept
-  in ``doc.user_data["tokens"]`` as ``(idx, text)`` pairs.
+  in ``doc.user_data["tokens"]`` as ``(idx, text)`` pairs; ``tokens`` gives those pairs
+  without the ``Doc``, and ``tokens_before`` only those up to a given end: jieba cuts
+  each run of its block pattern on its own, so the text past the run the end falls in
+  need not be cut (extraction asks no token after the last head word of a sentence).
 
 ``tests/test_tokenize.py`` checks the words and the spaces against jieba and spaCy.
 """
@@ -164,6 +167,13 @@ def _align(text: str, end: int | None = None) -> tuple[list[tuple[int, str]], li
 def tokens(text: str) -> list[tuple[int, str]]:
     """``[(t.idx, t.text) for t in make_doc(vocab, text)]``, without building the Doc."""
     return _align(text)[0]
+
+
+def tokens_before(text: str, end: int) -> list[tuple[int, str]]:
+    """A prefix of ``tokens(text)`` that holds every token starting before ``end``: the
+    text past the jieba block in which ``end`` falls is not cut (an event rule that needs
+    the tokens up to a head word's end asks for no more)."""
+    return _align(text, end)[0]
 
 
 def make_doc(vocab: Vocab, text: str) -> Doc:
