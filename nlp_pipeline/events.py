@@ -14,12 +14,15 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import regex
-from spacy.tokens import Doc
 
 from . import patterns, prefilter
 from .quantities import CLAUSE_BREAKS, clause_bounds, is_han, quoted_regions
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _ORDINAL = regex.compile(r"第[\d一二三四五六七八九十百]{1,4}$")
 

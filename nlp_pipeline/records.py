@@ -1,6 +1,6 @@
 """Assemble: annotated sentences into ``ActivityRecord``s with raw offsets.
 
-Takes a ``Sentence`` (from segment) and its rule matches (``annotate.rule_matches``,
+Takes a ``Sentence`` (from segment) and its rule matches (``matching.rule_matches``,
 what the spaCy pipeline's components find) and returns the sentence's records. Each
 figure takes one event: the phrase of its sentence that attach
 (``patterns/attach.yaml``) chooses, or the budget line it is; failing those, the
@@ -19,7 +19,7 @@ from typing import Generic, TypeVar
 
 import regex
 
-from . import annotate, budget, events, rates
+from . import budget, events, matching, rates
 from .attach import attach, attach_line, list_item
 from .ingest import Document
 from .quantities import (
@@ -139,7 +139,7 @@ def sentence_records(
     if not found:
         return []
     lent_role = _whole_role(previous, sentence.text) if previous is not None else None
-    matched = annotate.rule_matches(sentence.text, doc.year, found)
+    matched = matching.rule_matches(sentence.text, doc.year, found)
     topic: Callable[[], Event | None] | None = None
     topic_kinds = _CARRIED_KINDS
     back = events.refers_back(sentence.text) or (previous_bare and events.reports_on(sentence.text))
@@ -317,7 +317,7 @@ def _introduced(doc: Document, sentence: Sentence) -> Event | None:
 def _events_in(text: str) -> tuple[events.EventMatch, ...]:
     """The event phrases of an earlier sentence, tokenized once however many of the
     sentence after's figures ask (topic, campaign, competition)."""
-    return tuple(annotate.find_events(text))
+    return tuple(matching.find_events(text))
 
 
 def _as_event(doc: Document, sentence: Sentence, found: events.EventMatch) -> Event:
@@ -337,7 +337,7 @@ def assemble(
     lent_role: str | None = None,
 ) -> list[ActivityRecord]:
     """Group the sentence's figures by the event each belongs to, from the rules'
-    matches ``matched`` (``annotate.rule_matches``: figures, events, lines, dates,
+    matches ``matched`` (``matching.rule_matches``: figures, events, lines, dates,
     locations, organizers). ``campaign`` gives
     the activity the sentence before named, whose handing out and putting up this
     sentence may report by verb phrases (``发放宣传资料…份``); ``paragraph_topic`` the
@@ -844,7 +844,7 @@ def title_phrase(text: str) -> tuple[int, int, str, bool] | None:
     cut = next((i for i, ch in enumerate(text) if ch.isdigit()), len(text))
     if cut < 2:
         return None
-    title_tokens = annotate.tokens(text[:cut])
+    title_tokens = matching.tokens(text[:cut])
     found = events.events_in(text[:cut], lambda end: title_tokens)
     if found:
         ev = found[-1]

@@ -27,11 +27,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from math import log
+from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
+from ._startup import import_jieba, import_spacy
 
-from ._startup import import_jieba
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 jieba = import_jieba()
 from jieba import finalseg  # noqa: E402  (after jieba, imported without pkg_resources)
@@ -178,6 +180,9 @@ def tokens_before(text: str, end: int) -> list[tuple[int, str]]:
 
 def make_doc(vocab: Vocab, text: str) -> Doc:
     """The ``Doc`` spaCy's jieba tokenizer makes of ``text``, tokens' offsets kept."""
+    import_spacy()  # (loaded already by whoever made ``vocab``)
+    from spacy.tokens import Doc
+
     tokens, spaces = _align(text)
     doc = Doc(vocab, words=[word for _, word in tokens], spaces=spaces)
     doc.user_data["tokens"] = tokens
