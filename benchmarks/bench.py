@@ -69,16 +69,14 @@ MIN_SCALING_1_TO_2 = 1.7
 MAX_MEMORY_GROWTH = 1.15  # peak RSS at the full size over the quarter size
 
 # Stages of the pipeline: (label, file suffix, function name). Cumulative times nest:
-# tokenization includes jieba, assembly includes matching the event of a list title.
+# event matching includes jieba, assembly includes matching the event of a list title.
 STAGES = (
     ("read + normalize (ingest)", "nlp_pipeline/ingest.py", "read_document"),
     ("segment into sentences", "nlp_pipeline/segment.py", "segment"),
     ("figure matching (quantities)", "nlp_pipeline/quantities.py", "find_quantities"),
-    ("tokenization (spaCy make_doc)", "spacy/language.py", "make_doc"),
-    ("  of which jieba segmentation", "jieba/__init__.py", "cut"),
-    ("event matching", "nlp_pipeline/events.py", "find_events"),
-    ("dates, places, organizers", "nlp_pipeline/annotate.py", "context_component"),
-    ("spaCy spans (char_span)", "nlp_pipeline/annotate.py", "_add_span"),
+    ("rule matching (matching.rule_matches)", "nlp_pipeline/matching.py", "rule_matches"),
+    ("event matching", "nlp_pipeline/events.py", "events_in"),
+    ("  of which jieba segmentation (tokens)", "nlp_pipeline/tokenize.py", "_align"),
     ("assembly into records", "nlp_pipeline/records.py", "assemble"),
     ("output (JSONL writer)", "nlp_pipeline/io.py", "write"),
 )

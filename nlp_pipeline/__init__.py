@@ -15,8 +15,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# First, so that spaCy is imported without its command-line interface: see _startup.
-from ._startup import spacy as _spacy  # noqa: F401
 from .ingest import IngestError, document_from_text, read_document
 from .io import to_dataframe
 from .records import extract_document

@@ -16,6 +16,9 @@ Start-up is a large part of a run on one small file, and most of it is imports:
   that import for that moment only.
 
 Both do nothing when the module is already loaded (something imported it first).
+Extraction itself needs no spaCy (``matching``): it is imported, by ``import_spacy``,
+only where the spaCy pipeline is asked for (``annotate``), and ``_startup.spacy``
+imports it on first use.
 """
 
 from __future__ import annotations
@@ -69,5 +72,8 @@ def import_jieba() -> ModuleType:
         del sys.modules["pkg_resources"]
 
 
-# The package imports this module before any other, so spaCy is loaded here.
-spacy = import_spacy()
+def __getattr__(name: str) -> Any:
+    """``_startup.spacy``: spaCy, imported by ``import_spacy`` on first use."""
+    if name == "spacy":
+        return import_spacy()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,20 +13,33 @@ Every span keeps the rule's full result in ``span._.match`` and its exact
 character offsets in ``span._.chars`` (a figure inside a jieba token is widened
 to whole tokens for the ``Span`` with ``alignment_mode="expand"``, but its own
 offsets are kept). The reporting year a date needs is ``doc.user_data["year"]``.
+
+Extraction only reads the rules' matches, so it asks ``matching.rule_matches`` for
+them (also here, as ``rule_matches``): the same lists the components keep, computed
+from the text and its jieba tokens without building a ``Doc`` or its spans, nor
+importing spaCy (``tests/test_annotate.py`` checks the two agree).
 """
 
 from __future__ import annotations
 
 from functools import cache
 
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc, Span
+from ._startup import import_spacy
 
-from . import budget, events, patterns, quantities, tokenize
-from ._startup import import_jieba
+spacy = import_spacy()  # before any spacy.* import, so without spaCy's CLI (see _startup)
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc, Span  # noqa: E402
 
-jieba = import_jieba()
+from . import budget, events, quantities, tokenize  # noqa: E402
+from .matching import (  # noqa: E402, F401  (the spaCy-free path, also offered here)
+    KEYS,
+    find_events,
+    jieba,
+    load_userdict,
+    prepare,
+    rule_matches,
+    tokens,
+)
 
 for _name in ("match", "chars"):
     if not Span.has_extension(_name):
@@ -107,27 +120,9 @@ def context_component(doc: Doc) -> Doc:
 
 
 @cache
-def load_userdict() -> None:
-    """Add the domain words of ``patterns/userdict.txt`` to jieba (once per process)."""
-    path = patterns.userdict_path()
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise patterns.PatternError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    for lineno, line in enumerate(lines, 1):
-        parts = line.split()
-        if not parts or line.startswith("#"):
-            continue
-        if len(parts) > 3 or (len(parts) >= 2 and not parts[1].isdigit()):
-            raise patterns.PatternError(f"{path}:{lineno}: expected 'word [frequency] [tag]'")
-        jieba.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None)
-
-
-@cache
 def build_nlp() -> Language:
     """The blank Chinese pipeline with the jieba segmenter and the rule components."""
-    jieba.setLogLevel(60)
-    load_userdict()
+    prepare()
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("nlp_quantities")
     nlp.add_pipe("nlp_events")

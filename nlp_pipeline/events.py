@@ -11,15 +11,18 @@ comes from ``patterns/events.yaml``; every span is an index into the text given.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import regex
-from spacy.tokens import Doc
 
 from . import patterns, prefilter
 from .quantities import CLAUSE_BREAKS, clause_bounds, is_han, quoted_regions
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 _ORDINAL = regex.compile(r"第[\d一二三四五六七八九十百]{1,4}$")
 
@@ -274,21 +277,41 @@ def _is_punct(token_text: str) -> bool:
 
 def find_events(doc: Doc, blocked: list[tuple[int, int]] | None = None) -> list[EventMatch]:
     """Event phrases of a tokenized sentence; ``blocked`` spans (figures) bound them."""
-    r = rules()
     text = doc.user_data.get("text") or doc.text  # Doc.text is rebuilt on every access
-    blocked = blocked or []
     tokens = doc.user_data.get("tokens") or [(t.idx, t.text) for t in doc]
-    starts = [s for s, _ in tokens]
-    token_ends = {s + len(t) for s, t in tokens}
+    return events_in(text, lambda end: tokens, blocked)
+
+
+# The tokens of a text (``(idx, text)`` pairs, as ``tokenize.tokens``) or a prefix of
+# them holding every token that starts before the end given.
+TokensBefore = Callable[[int], list[tuple[int, str]]]
+
+
+def events_in(
+    text: str, tokens_before: TokensBefore, blocked: list[tuple[int, int]] | None = None
+) -> list[EventMatch]:
+    """``find_events`` of ``text``, whose tokens ``tokens_before`` gives: only those up to
+    the end of the last head word that may start a phrase are asked for (the rules read
+    no token after a head), and none where no head word may."""
+    r = rules()
+    blocked = blocked or []
     titles = [(s, e) for s, e in quoted_regions(text) if text[s] == "《"]
-    candidates: list[EventMatch] = []
+    heads = []
     for hs, he, head in _heads_in(text, r):
-        if he not in token_ends or any(s < he and hs < e for s, e in blocked):
+        if any(s < he and hs < e for s, e in blocked):
             continue
         if text.startswith(r.not_before, he) or any(s < hs and he < e - 1 for s, e in titles):
             continue  # an organization's name, or a word inside a book title
         if text.startswith(r.decided_by, he) and r.head_type.get(head) == "meeting":
             continue  # …党组会议研究决定，安排…: who decided, no activity of the figures
+        heads.append((hs, he, head))
+    tokens = tokens_before(max(he for _, he, _ in heads)) if heads else []
+    starts = [s for s, _ in tokens]
+    token_ends = {s + len(t) for s, t in tokens}
+    candidates: list[EventMatch] = []
+    for hs, he, head in heads:
+        if he not in token_ends:
+            continue
         first = bisect_right(starts, hs) - 1  # the token holding the head's start
         prefix = text[starts[first] : hs]
         if prefix and (prefix in r.stops or any(ch in CLAUSE_BREAKS for ch in prefix)) and not (
@@ -350,8 +373,13 @@ def _heads_in(text: str, r: _Rules) -> list[tuple[int, int, str]]:
 
 def has_stop(doc: Doc) -> bool:
     """True where a tokenized phrase holds a verb or function word of the stop list."""
+    return has_stop_in([t.text for t in doc])
+
+
+def has_stop_in(words: Iterable[str]) -> bool:
+    """``has_stop`` of a phrase's token texts."""
     stops = rules().stops
-    return any(t.text in stops for t in doc)
+    return any(w in stops for w in words)
 
 
 def is_generic(phrase: str) -> bool:

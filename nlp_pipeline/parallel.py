@@ -4,14 +4,14 @@
 in the order given, exactly as ``run.process_file`` would one after another: the
 record ids, their order and the per-file error messages do not depend on the
 number of workers. ``workers=1`` runs in this process; more start a
-process pool whose workers each build the spaCy/jieba pipeline once.
+process pool whose workers each load jieba and the rules once.
 At most a few files per worker are in flight, so memory stays flat however many
 files there are: each file's records go to the writer as soon as they are ready.
 
 Workers never outlive their parent: should it die without shutting the pool down
 (``kill -9``, a crash, out of memory), each worker exits at once (``exit_with_parent``).
 
-``warm_up()`` loads jieba's dictionary and builds the pipeline ahead of the first
+``warm_up()`` loads jieba's dictionary and the rules ahead of the first
 file; it reads jieba's cache with one ``marshal.loads`` of the file's bytes, which
 is about four times faster than jieba's own ``marshal.load`` of the open file.
 """
@@ -39,8 +39,8 @@ from itertools import islice
 from pathlib import Path
 
 from . import attach, budget, events, numbers, quantities, rates, segment
-from .annotate import build_nlp
 from .io import RenderedRecords, render_jsonl
+from .matching import prepare
 from .run import process_file
 from .schema import ActivityRecord
 
@@ -96,13 +96,14 @@ def load_jieba_dictionary() -> None:
 
 
 def warm_up() -> None:
-    """Load jieba's dictionary, build the annotation pipeline and compile the rules
-    (once per process; before a pool forks, so that its workers share them)."""
+    """Load jieba's dictionary and the user dictionary and compile the rules (once per
+    process; before a pool forks, so that its workers share them). Extraction needs no
+    spaCy pipeline (``matching``), so none is built."""
     import jieba
 
     jieba.setLogLevel(60)
     load_jieba_dictionary()
-    build_nlp()
+    prepare()
     compile_rules()
 
 

@@ -1,27 +1,25 @@
 """Assemble: annotated sentences into ``ActivityRecord``s with raw offsets.
 
-Takes a ``Sentence`` (from segment) and its annotated ``Doc`` (from annotate)
-and returns the sentence's records. Each figure takes one event: the phrase of its
-sentence that attach (``patterns/attach.yaml``) chooses, or the budget line it is;
-failing those, the budget line its list item's title or heading names
-(``1. 行政运行。年初预算为…``), the activity an earlier sentence named that it reports
-on, its clause's subject or action, or none. A statistic of the economy takes none.
-Figures that take the same event make one record, so a sentence that holds several
-activities gives several.
+Takes a ``Sentence`` (from segment) and its rule matches (``matching.rule_matches``,
+what the spaCy pipeline's components find) and returns the sentence's records. Each
+figure takes one event: the phrase of its sentence that attach
+(``patterns/attach.yaml``) chooses, or the budget line it is; failing those, the
+budget line its list item's title or heading names (``1. 行政运行。年初预算为…``), the
+activity an earlier sentence named that it reports on, its clause's subject or
+action, or none. A statistic of the economy takes none. Figures that take the same
+event make one record, so a sentence that holds several activities gives several.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 from typing import Generic, TypeVar
 
 import regex
-from spacy.tokens import Doc
 
-from . import budget, events, rates
-from .annotate import annotate, make_doc, matches
+from . import budget, events, matching, rates
 from .attach import attach, attach_line, list_item
 from .ingest import Document
 from .quantities import (
@@ -142,7 +140,7 @@ def sentence_records(
     if not found:
         return []
     lent_role = _whole_role(previous, sentence.text) if previous is not None else None
-    nlp_doc = annotate(sentence.text, doc.year, found)
+    matched = matching.rule_matches(sentence.text, doc.year, found)
     topic: Callable[[], Event | None] | None = None
     topic_kinds = _CARRIED_KINDS
     back = events.refers_back(sentence.text) or (previous_bare and events.reports_on(sentence.text))
@@ -170,7 +168,7 @@ def sentence_records(
         contest_from = [s for s in history or [] if s.paragraph == sentence.paragraph]
     paragraph_topic = _Once(_paragraph_contest, doc, contest_from) if contest_from else None
     return assemble(
-        doc, sentence, nlp_doc, topic, topic_kinds, campaign, paragraph_topic, lent_role
+        doc, sentence, matched, topic, topic_kinds, campaign, paragraph_topic, lent_role
     )
 
 
@@ -320,7 +318,7 @@ def _introduced(doc: Document, sentence: Sentence) -> Event | None:
 def _events_in(text: str) -> tuple[events.EventMatch, ...]:
     """The event phrases of an earlier sentence, tokenized once however many of the
     sentence after's figures ask (topic, campaign, competition)."""
-    return tuple(events.find_events(make_doc(text)))
+    return tuple(matching.find_events(text))
 
 
 def _as_event(doc: Document, sentence: Sentence, found: events.EventMatch) -> Event:
@@ -329,28 +327,26 @@ def _as_event(doc: Document, sentence: Sentence, found: events.EventMatch) -> Ev
     return Event(m.text, m.start, m.end, found.type)
 
 
-def _matches(nlp_doc: Doc, key: str) -> list:
-    return matches(nlp_doc, key)  # [span._.match for span in nlp_doc.spans[key]]
-
-
 def assemble(
     doc: Document,
     sentence: Sentence,
-    nlp_doc: Doc,
+    matched: Mapping[str, list],
     topic: Callable[[], Event | None] | None = None,
     topic_kinds: frozenset[str] = _CARRIED_KINDS,
     campaign: Callable[[], Event | None] | None = None,
     paragraph_topic: Callable[[], Event | None] | None = None,
     lent_role: str | None = None,
 ) -> list[ActivityRecord]:
-    """Group the sentence's figures by the event each belongs to. ``campaign`` gives
+    """Group the sentence's figures by the event each belongs to, from the rules'
+    matches ``matched`` (``matching.rule_matches``: figures, events, lines, dates,
+    locations, organizers). ``campaign`` gives
     the activity the sentence before named, whose handing out and putting up this
     sentence may report by verb phrases (``发放宣传资料…份``); ``paragraph_topic`` the
     activity an earlier sentence of the paragraph named, for figures nothing else names;
     ``lent_role`` the role of the total whose parts this sentence lists, for money
     figures with no role cue of their own."""
-    figures: list[QuantityMatch] = _matches(nlp_doc, "quantities")
-    lines = [_line_event(m) for m in _matches(nlp_doc, "lines")]
+    figures: list[QuantityMatch] = list(matched["quantities"])
+    lines = [_line_event(m) for m in matched["lines"]]
     title, title_named = _title_event(doc, sentence)
     if any(budget.is_bare(m.text) for m in lines) and (
         title is not None or _context_line(doc, sentence, "money") is not None
@@ -359,7 +355,7 @@ def assemble(
         lines = [m for m in lines if not budget.is_bare(m.text)]
     found_events: list[events.EventMatch] = [
         e
-        for e in _matches(nlp_doc, "events")
+        for e in matched["events"]
         if not any(e.start < ln.end and ln.start < e.end for ln in lines)
     ]
     objects = _counted_objects(sentence.text, figures, found_events)
@@ -468,9 +464,9 @@ def assemble(
         last_key, last_end = key, q.end
         if event_of.get(key) is not None:
             placed.append((q, key))
-    dates: list[events.DateMatch] = _matches(nlp_doc, "dates")
-    locations: list[events.TextMatch] = _matches(nlp_doc, "locations")
-    organizers: list[events.TextMatch] = _matches(nlp_doc, "organizers")
+    dates: list[events.DateMatch] = list(matched["dates"])
+    locations: list[events.TextMatch] = list(matched["locations"])
+    organizers: list[events.TextMatch] = list(matched["organizers"])
     sentence_mention = _mention(doc, sentence, 0, len(sentence.text))
     date = _date(doc, sentence, dates)
     location = _mention(doc, sentence, locations[0].start, locations[0].end) if locations else None
@@ -872,14 +868,14 @@ def title_phrase(text: str) -> tuple[int, int, str, bool] | None:
     cut = next((i for i, ch in enumerate(text) if ch.isdigit()), len(text))
     if cut < 2:
         return None
-    title_doc = make_doc(text[:cut])
-    found = events.find_events(title_doc)
+    title_tokens = matching.tokens(text[:cut])
+    found = events.events_in(text[:cut], lambda end: title_tokens)
     if found:
         ev = found[-1]
         return ev.start, ev.end, ev.type, True
     if (
         cut <= events.max_title_chars()
-        and not events.has_stop(title_doc)
+        and not events.has_stop_in(t for _, t in title_tokens)
         and not events.is_generic(text[:cut])
     ):
         # A short title with no verb names a budget line: 1. 行政运行。年初预算为…

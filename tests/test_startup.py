@@ -74,3 +74,15 @@ def test_a_spacy_that_needs_more_of_its_cli_is_imported_the_usual_way() -> None:
         "                  'cli': spacy.setup_cli(), 'info': spacy.info()}))\n"
     )
     assert found == {"file": True, "cli": 1, "info": 2}
+
+
+def test_extraction_imports_no_spacy() -> None:
+    found = _fresh(
+        "import json, sys\n"
+        "from nlp_pipeline import extract_text\n"
+        "from nlp_pipeline.parallel import warm_up\n"
+        "warm_up()\n"
+        "records = extract_text('举办科普讲座10余场，参与群众4万余人次。', 'demo')\n"
+        "print(json.dumps({'records': len(records), 'spacy': 'spacy' in sys.modules}))\n"
+    )
+    assert found == {"records": 1, "spacy": False}

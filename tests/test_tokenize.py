@@ -65,3 +65,35 @@ def test_cut_is_jiebas_cut() -> None:
     for path in sorted(DOCS.iterdir()):
         text = path.read_text(encoding="utf-8")
         assert tokenize.cut(text) == [w for w in tokenize.jieba.cut(text) if w]
+
+
+def _assert_tokens_before(text: str) -> None:
+    every = tokenize.tokens(text)
+    for end in range(len(text) + 2):
+        before = tokenize.tokens_before(text, end)
+        assert before == every[: len(before)], (text, end)  # a prefix of the tokens
+        assert [t for t in every if t[0] < end] == [t for t in before if t[0] < end], (text, end)
+
+
+def test_tokens_are_the_docs_tokens() -> None:
+    nlp = build_nlp()
+    for text in EDGE_CASES:
+        assert tokenize.tokens(text) == tokenize.make_doc(nlp.vocab, text).user_data["tokens"]
+
+
+@pytest.mark.parametrize("text", EDGE_CASES)
+def test_tokens_before_is_a_prefix_holding_every_token_before_the_end(text: str) -> None:
+    build_nlp()
+    _assert_tokens_before(text)
+
+
+def test_tokens_before_on_random_texts_and_the_bundled_reports() -> None:
+    build_nlp()
+    rnd = random.Random(7)
+    alphabet = list("  \t\n\r\u3000\xa0aB1.%-+#&_，。、（）“”的了是在年月日万元")
+    alphabet += ["举办", "活动", "项目", "培训", "会议", "科普讲座", "参与人数"]
+    for _ in range(1500):
+        _assert_tokens_before("".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30))))
+    for path in sorted(DOCS.iterdir()):
+        for sentence in list(segment(read_document(path)))[::7]:
+            _assert_tokens_before(sentence.text)
