@@ -88,7 +88,7 @@ class Scene:
             for e in after
             if "、" not in text[q.end : e.start]
             or "等" in text[q.end : e.start]
-            # 6个单位、6名个人被表彰为…: the subjects of one passive verb share its honour
+            # 4个单位、5名个人被表彰为…: the subjects of one passive verb share its honour
             or (q.kind == "award" and "被" in text[q.end : e.start])
         ]
 
@@ -158,7 +158,7 @@ def _light_verb_object(s: Scene) -> events.EventMatch | None:
 
 
 def _own_work(s: Scene) -> events.EventMatch | None:
-    """开展普法宣传活动，审查规范性文件15件，调解矛盾纠纷337件: a clause that opens with a verb
+    """开展普法宣传活动，审查规范性文件23件，调解矛盾纠纷215件: a clause that opens with a verb
     of work done case by case (``own_work_verbs``) states an action of its own, not an
     output of an activity named before; a verb the earlier activity names continues it
     (开展安全大检查，检查企业120家)."""

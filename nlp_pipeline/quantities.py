@@ -646,7 +646,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         if r.staff_cues.search(clause) and unit != "人次" and not attends:
             return "count"
         if unit == "人次" and r.jobs_cues.search(clause) and not attends:
-            return "count"  # 转移就业人数2016人次, 返乡创业117人次: jobs, counted by the time
+            return "count"  # 务工就业人数1520人次, 返乡创业86人次: jobs, counted by the time
         if r.population.fullmatch(text, left, m.start()):
             return "count"  # 今年高校毕业生预计超过900万人: a population, no activity's
         own = r.participant_nouns.match(text, m.end())

@@ -116,7 +116,7 @@ def find_rates(text: str, figures: list[QuantityMatch]) -> list[RateMatch]:
 def _respective(
     text: str, figures: list[QuantityMatch], rates: list[RateMatch]
 ) -> dict[int, int]:
-    """Rates listed after 分别 (…120套、…36个、…800个，分别完成年任务的144%、246%、242%;
+    """Rates listed after 分别 (…80套、…12个、…300个，分别完成年度任务的96%、105%、88%;
     …3200万人次，…260亿元，分别增长12%和15%): the i-th of a run of N describes the i-th of
     the last N figures before 分别, in order. Index of each such rate -> its figure."""
     r = rules()
@@ -208,7 +208,7 @@ def _described(
     if change and r.own_statistic.fullmatch(text, left, start) and not any(
         left <= q.start and q.end <= start for q in figures
     ):
-        prev_left = left  # …减税降费813.6亿元，财政收入增长6.5%: the revenue's, no figure here
+        prev_left = left  # …减免税费56.2亿元，财政收入增长4.8%: the revenue's, no figure here
     while (
         not strict
         and opens_clause
@@ -219,7 +219,7 @@ def _described(
     ):
         prev_left = clause_bounds(text, prev_left - 1, prev_left - 1)[0]
     if strict and left > 0:
-        # A rate named by the verb of the clause before (调解纠纷337件，调解成功率98%; 培训
+        # A rate named by the verb of the clause before (调解纠纷215件，调解成功率97%; 培训
         # 学员120人，培训合格率100%) is of that clause's figure.
         stem = r.stem_rate.fullmatch(text, left, start)
         if stem is not None:

@@ -407,7 +407,7 @@ def assemble(
             key = "title"
             event_of[key] = title
         elif (whole := _whole_of(sentence.text, q, placed)) is not None:
-            key = whole  # 共接种疫苗247839剂，其中，第一剂次153811剂: a part of the total's
+            key = whole  # 共接种疫苗…剂，其中，首针…剂: a part of the total's
         elif topic is not None and q.kind in topic_kinds and (carried := topic()) is not None:
             key = "topic"
             event_of[key] = carried
@@ -566,7 +566,7 @@ def _whole_of(
             and total.unit == q.unit
             and breaks_down_between(text, total.end, q.start)
         ):
-            return key  # (past the parts before it: …其中，甲153811剂，乙94028剂)
+            return key  # (past the parts before it: …其中，甲…剂，乙…剂)
     return None
 
 
