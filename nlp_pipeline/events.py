@@ -403,7 +403,12 @@ def _modifies_head(
     (平安家庭|创建活动, “…”|创建活动): the verb names the activity's kind."""
     if prefix not in r.head_modifiers or head not in r.modified_heads or index == 0:
         return False
-    prev = tokens[index - 1][1]
+    return _names_a_kind_after(tokens[index - 1][1], r)
+
+
+def _names_a_kind_after(prev: str, r: _Rules) -> bool:
+    """True where a token before a head-modifying verb is a noun or a quoted name (辅具,
+    “…”), so the verb names the activity's kind rather than bounding its phrase."""
     return (is_han(prev[-1:]) or prev.endswith("”")) and prev not in r.stops
 
 
@@ -439,15 +444,14 @@ def _extend_left(
                 and j == token_index - 1
                 and j > 0
                 and tokens[token_index][1] in r.modified_heads
+                and _names_a_kind_after(tokens[j - 1][1], r)
             ):
-                prev = tokens[j - 1][1]
-                if (is_han(prev[-1:]) or prev.endswith("”")) and prev not in r.stops:
-                    # 辅具免费发放活动, 作品征集活动: a verb right before the head, after a
-                    # noun, names the activity's kind
-                    text_depth = depth
-                    left = idx
-                    j -= 1
-                    continue
+                # 辅具免费发放活动, 作品征集活动: a verb right before the head, after a
+                # noun, names the activity's kind
+                text_depth = depth
+                left = idx
+                j -= 1
+                continue
             if t in r.stops or any(ch.isdigit() for ch in t):
                 break
             if any(ch in CLAUSE_BREAKS for ch in t):

@@ -794,14 +794,9 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
     return r.role_of[cue] if cue else "other"
 
 
-def breaks_down_before(text: str, end: int) -> bool:
-    """True where a breakdown word (其中, 包括, 含…) stands before ``end``: what follows
-    it lists the parts of a total named before."""
-    return rules().breakdown.search(text, 0, end) is not None
-
-
 def breaks_down_between(text: str, start: int, end: int) -> bool:
-    """True where a breakdown word (其中, 包括, 含…) stands in ``text[start:end]``."""
+    """True where a breakdown word (其中, 包括, 含…) stands in ``text[start:end]``: what
+    follows it lists the parts of a total named before."""
     return rules().breakdown.search(text, start, end) is not None
 
 

@@ -25,7 +25,6 @@ from .ingest import Document
 from .quantities import (
     QuantityMatch,
     blank,
-    breaks_down_before,
     breaks_down_between,
     clause_bounds,
     find_quantities,
@@ -546,7 +545,7 @@ def _with_line_role(
         # ... and so are the parts that follow a budget row (支出预算…万元，其中：基本支出…万元;
         # 收入预算…万元，包括…)
         row = any(budget.is_budget_row(m.text) for m in own) or (
-            breaks_down_before(text, q.start)
+            breaks_down_between(text, 0, q.start)
             and any(budget.is_budget_row(m.text) and m.end <= q.start for m in lines)
         )
         named = [m.text for m in own if m.end <= q.start] or [m.text for m in own]

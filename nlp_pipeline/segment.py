@@ -352,11 +352,9 @@ def segment(doc: Document) -> list[Sentence]:
             heading = _joined(mapped, line.body, line.end)
             continue
         piece_start = line.start
-        if line.kind == "item" and mapped.text.startswith("【", line.body):
-            # 【康复工作】全年…: the bracketed title is the item's, not its first sentence's
-            close = mapped.text.find("】", line.body, line.end)
-            if close > 0:
-                piece_start = close + 1
+        close = _bracket_close(mapped.text, line.body, line.end) if line.kind == "item" else -1
+        if close >= 0:
+            piece_start = close + 1  # 【康复工作】…: the item's title, outside its sentence
         piece = _trimmed(mapped, piece_start, line.end)
         if piece is None:
             continue
@@ -484,10 +482,16 @@ def _joined(mapped: MappedText, start: int, end: int) -> MappedText | None:
     return MappedText.concat(pieces) if pieces else None
 
 
+def _bracket_close(text: str, body: int, end: int) -> int:
+    """Where the 】 of a list item's bracketed title (【康复工作】…) opening at ``body``
+    stands, or -1 where the item opens with none."""
+    return text.find("】", body, end) if text.startswith("【", body) else -1
+
+
 def _item_title(mapped: MappedText, body: int, end: int, r: _Rules) -> MappedText | None:
     """The title of a list item: its text up to the first sentence end or colon."""
     text = mapped.text
-    if text.startswith("【", body) and (close := text.find("】", body, end)) > body + 1:
+    if (close := _bracket_close(text, body, end)) > body + 1:
         return _trimmed(mapped, body + 1, close)  # 【康复工作】…: the words inside
     stop = body
     while stop < end and text[stop] not in r.sentence_end + "：:，":
