@@ -847,7 +847,7 @@ def counted_object(text: str, nstart: int, end: int) -> str | None:
     verb = r.object_verbs.search(after)
     if verb:
         after = after[: verb.start()]
-    after = after.strip()
+    after = after.strip().removesuffix("的")  # 来自12所学校的…选手: 学校
     if after:
         return after[:12]
     before = text[max(0, nstart - 12) : nstart]
