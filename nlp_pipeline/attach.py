@@ -165,7 +165,7 @@ def _own_work(s: Scene) -> events.EventMatch | None:
     text, q = s.text, s.q
     left = max(s.left, s.item_left)
     opening = _OWN_WORK_OPENERS.sub("", text[left : q.start])
-    verb = _own_work_verbs().match(opening)
+    verb = _words().own_work_verbs.match(opening)
     if verb is None or opening[verb.end() : verb.end() + 1] in _BODY_SUFFIXES:
         return None  # 检查组共检查…: a body named for the work, not the work
     if any(verb.group() in e.text for e in s.before):
@@ -180,10 +180,24 @@ _OWN_WORK_OPENERS = regex.compile(
 )
 
 
+@dataclass(frozen=True)
+class _Words:
+    """The word lists of ``patterns/attach.yaml`` that its rules read."""
+
+    own_work_verbs: regex.Pattern[str]
+    money_objects: frozenset[str]
+
+
 @cache
-def _own_work_verbs() -> regex.Pattern[str]:
-    data = patterns.load("attach")
-    return patterns.compile_words(data.get("own_work_verbs", []), "attach", "own_work_verbs")
+def _words() -> _Words:
+    name = "attach"
+    data = patterns.load(name)
+    return _Words(
+        own_work_verbs=patterns.compile_words(
+            patterns.require(data, "own_work_verbs", list, name), name, "own_work_verbs"
+        ),
+        money_objects=frozenset(patterns.require(data, "money_objects", list, name)),
+    )
 
 
 def _nearest_after_in_clause(s: Scene) -> events.EventMatch | None:
@@ -211,6 +225,33 @@ def _active_before(s: Scene) -> events.EventMatch | None:
     the figure's clause states something of its own (…新增税费优惠超过2.2万亿元，增发1万亿元
     国债…)."""
     return s.before[-1] if s.before and not s.blocked else None
+
+
+def _own_clause_action(s: Scene) -> events.EventMatch | None:
+    """加快专项债券发行使用，分两期投放政策性开发性金融工具7400亿元: where the active phrase
+    before stands in an earlier clause of its own, with no figure there, and names a
+    programme or thing rather than an activity held (no holding verb before it), a
+    figure whose clause states an action by a verb and its object is that action's."""
+    if not s.before or s.left == 0:
+        return None
+    last = s.before[-1]
+    if last.end > s.left or last in s.busy or last.type not in _NOT_HELD_TYPES:
+        return None
+    text = s.text
+    if events.is_held(text, last):
+        return None  # 开展…行动，…; 深化…实践活动，…: what the activity held did
+    action = events.clause_action(text, s.left, s.right, s.q.start, s.q.end, s.q.kind)
+    if (
+        action is None
+        or events.is_effect(action)
+        or events.is_generic(action.text)
+        or events.ends_in_verb(action.text)
+        or events.object_of(action.text) in _words().money_objects
+    ):
+        # …，今年先发行1万亿元: a verb with no object names nothing of its own; …项目，完成
+        # 投资8.6亿元: a bare money word is the programme's
+        return None
+    return events.as_event(action)
 
 
 def _opening_activity(s: Scene) -> events.EventMatch | None:
@@ -247,8 +288,12 @@ def _named_forward(s: Scene) -> events.EventMatch | None:
     return after[0] if after else None
 
 
+# The types of an earlier phrase that a clause's own action may stand apart from.
+_NOT_HELD_TYPES = frozenset({"project", "other"})
+
 # Every rule attach.yaml may name.
 RULES: dict[str, Rule] = {
+    "own_clause_action": _own_clause_action,
     "named_right_after": _named_right_after,
     "contest_entered": _contest_entered,
     "done_to": _done_to,

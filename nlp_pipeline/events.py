@@ -67,6 +67,7 @@ class _Rules:
     generic_prefixes: tuple[str, ...]
     min_bare_head: int
     bare_after: tuple[str, ...]
+    held_verbs: tuple[str, ...]
     max_title_chars: int
     phrase_patterns: list[tuple[regex.Pattern[str], str]]
     dates: list[tuple[regex.Pattern[str], str]]
@@ -176,6 +177,7 @@ def rules() -> _Rules:
         generic_prefixes=tuple(data.get("generic_prefixes", [])),
         min_bare_head=int(data.get("min_bare_head_chars", 3)),
         bare_after=tuple(data.get("bare_after", [])),
+        held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
         max_title_chars=int(data.get("max_title_chars", 15)),
         phrase_patterns=[
             (patterns.compile_regex(p["regex"], name, "phrase_patterns"), str(p["type"]))
@@ -709,6 +711,27 @@ def measured_activity(text: str, left: int, action: TextMatch) -> TextMatch | No
     if end - start < 2:
         return None
     return TextMatch(start, end, text[start:end])
+
+
+def is_held(text: str, phrase: EventMatch) -> bool:
+    """True where a holding verb (开展, 实施…: ``held_verbs``) stands right before ``phrase``
+    in ``text``, or the phrase names an activity by its head (…活动, …行动): an activity
+    held, not a programme or thing named."""
+    r = rules()
+    return text.endswith(r.held_verbs, max(0, phrase.start - 4), phrase.start) or any(
+        phrase.text.endswith(head) for head in r.modified_heads
+    )
+
+
+def object_of(phrase: str) -> str:
+    """An action phrase without the action verb it opens with (完成投资: 投资)."""
+    m = rules().action_verbs.match(phrase)
+    return phrase[m.end() :] if m else phrase
+
+
+def ends_in_verb(phrase: str) -> bool:
+    """True where a phrase ends in an action verb (今年先发行): a verb with no object."""
+    return any(m.end() == len(phrase) for m in rules().action_verbs.finditer(phrase))
 
 
 def is_effect(action: TextMatch) -> bool:
