@@ -48,6 +48,8 @@ class _Rules:
     stem_rate: regex.Pattern[str]
     respectively: regex.Pattern[str]
     rate_joiner: regex.Pattern[str]
+    share_opening: regex.Pattern[str]
+    list_joiner: regex.Pattern[str]
     own_statistic: regex.Pattern[str]
 
 
@@ -75,6 +77,12 @@ def rules() -> _Rules:
         stem_rate=patterns.optional_regex(data, "stem_rate", name),
         respectively=patterns.optional_regex(data, "respectively", name),
         rate_joiner=patterns.optional_regex(data, "rate_joiner", name),
+        share_opening=patterns.compile_regex(
+            patterns.require(data, "share_opening", str, name), name, "share_opening"
+        ),
+        list_joiner=patterns.compile_regex(
+            patterns.require(data, "list_joiner", str, name), name, "list_joiner"
+        ),
         own_statistic=patterns.optional_regex(data, "own_statistic", name),
     )
 
@@ -164,6 +172,11 @@ def read_rates(text: str) -> list[RateMatch]:
                 sign = -1 if r.down.search(rest) else 1
             if minus:
                 sign = -sign
+        elif out and r.list_joiner.fullmatch(text, out[-1].end, start):
+            # a later item of a list of rates (占全省比重30.4%、39.7%) is of the first's kind
+            kind = out[-1].kind
+            if kind == "change":
+                sign = (1 if out[-1].value >= 0 else -1) * (-1 if minus else 1)
         else:
             cues = list(r.cues.finditer(text, max(left, start - r.window), start))
             if cues:
@@ -204,7 +217,12 @@ def _described(
     # A rate opening its clause (较上年增4.1%) reaches back over short clauses that state
     # only rates of the same figure (…86.5万元，完成预算92.4%，较上年增4.1%); one with a
     # subject of its own (居民消费价格上涨2%) describes that subject.
-    opens_clause = start - left <= 4 or r.comparison.fullmatch(text, left, start) is not None
+    opens_clause = (
+        start - left <= 4
+        or r.comparison.fullmatch(text, left, start) is not None
+        # a share opening its clause (…产值2830亿元，同比增长13.5%，占…总产值的77.9%)
+        or r.share_opening.match(text, left, start) is not None
+    )
     if change and r.own_statistic.fullmatch(text, left, start) and not any(
         left <= q.start and q.end <= start for q in figures
     ):
