@@ -68,6 +68,7 @@ class _Rules:
     min_bare_head: int
     bare_after: tuple[str, ...]
     held_verbs: tuple[str, ...]
+    conjunctions: tuple[str, ...]
     max_title_chars: int
     phrase_patterns: list[tuple[regex.Pattern[str], str]]
     dates: list[tuple[regex.Pattern[str], str]]
@@ -90,6 +91,7 @@ class _Rules:
     from_to: regex.Pattern[str]
     created_verbs: tuple[str, ...]
     done_to: regex.Pattern[str]
+    done_to_object: regex.Pattern[str]
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
     period_openings: tuple[str, ...]
@@ -108,6 +110,7 @@ class _Rules:
     part_not_ending: tuple[str, ...]
     entered_verbs: regex.Pattern[str]
     action_verbs: regex.Pattern[str]
+    people_verbs: regex.Pattern[str]
     action_min_chars: int
     object_min_chars: int
     frequency_units: tuple[str, ...]
@@ -178,6 +181,7 @@ def rules() -> _Rules:
         min_bare_head=int(data.get("min_bare_head_chars", 3)),
         bare_after=tuple(data.get("bare_after", [])),
         held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
+        conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
         max_title_chars=int(data.get("max_title_chars", 15)),
         phrase_patterns=[
             (patterns.compile_regex(p["regex"], name, "phrase_patterns"), str(p["type"]))
@@ -202,6 +206,11 @@ def rules() -> _Rules:
         action_heads=tuple(data.get("action_heads", [])),
         item_units=frozenset(data.get("item_units", [])),
         action_verbs=_words(data, "action_verbs", name),
+        people_verbs=patterns.compile_words(
+            data.get("action_verbs", []) + patterns.require(data, "people_verbs_more", list, name),
+            name,
+            "people_verbs_more",
+        ),
         action_min_chars=int(data.get("action_min_chars", 4)),
         object_min_chars=int(data.get("object_min_chars", 2)),
         frequency_units=tuple(data.get("frequency_units", [])),
@@ -221,6 +230,9 @@ def rules() -> _Rules:
         from_to=patterns.optional_regex(data, "from_to", name),
         created_verbs=tuple(data.get("created_verbs", [])),
         done_to=patterns.optional_regex(data, "done_to", name),
+        done_to_object=patterns.compile_regex(
+            patterns.require(data, "done_to_object", str, name), name, "done_to_object"
+        ),
         report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
         period_openings=tuple(data.get("period_openings", [])),
@@ -552,6 +564,12 @@ def clause_action(
         return benefit
     if kind in ("sessions", "participants") and (light := light_object(text, left, start)):
         return light  # 开展普法巡讲24次: the object of a light verb, counted by the figure
+    to = text.rfind("对", left, start)
+    if kind in r.subject_kinds and to >= 0 and start - to <= 8:
+        done = r.done_to_object.match(text, end, right)
+        if done is not None and not is_generic(done.group("object")):
+            # 对辖区4026间出租房屋进行排摸梳理: what was done to what the figure counts
+            return TextMatch(done.start("object"), done.end("object"), done.group("object"))
     stop = next(
         (i for i in range(end, right) if text[i] in "、（(" or text[i].isdigit()), right
     )  # a list item ends at 、, the next figure or an aside
@@ -573,8 +591,9 @@ def clause_action(
             min_chars = r.object_min_chars  # 发放200亿元补贴
     elif (
         kind in r.subject_kinds
-        and (verb := r.action_verbs.search(text, end, min(stop, end + r.people_verb_gap)))
+        and (verb := r.people_verbs.search(text, end, min(stop, end + r.people_verb_gap)))
         and not (kind == "participants" and verb.group().startswith(r.people_verbs_not))
+        and text[verb.end() : verb.end() + 1] != "的"  # …地方实施的审批事项: a modifier
     ):
         s, e = verb.start(), stop  # 为1700多万困难和重度残疾人发放生活或护理补贴
     else:
@@ -721,6 +740,17 @@ def is_held(text: str, phrase: EventMatch) -> bool:
     return text.endswith(r.held_verbs, max(0, phrase.start - 4), phrase.start) or any(
         phrase.text.endswith(head) for head in r.modified_heads
     )
+
+
+def is_cut(phrase: str) -> bool:
+    """True where a phrase found by its clause is cut short of a name: it ends in a
+    conjunction (…实验室和, …预案和: the figure after it opens a conjunct of its own) or
+    holds a book title's close without its open (…办法》《…》等)."""
+    r = rules()
+    if phrase.endswith(r.conjunctions):
+        return True
+    close = phrase.find("》")
+    return close >= 0 and "《" not in phrase[:close]
 
 
 def object_of(phrase: str) -> str:

@@ -103,6 +103,7 @@ class _Rules:
     zero_money: regex.Pattern[str]
     class_size: regex.Pattern[str]
     trained_frame: regex.Pattern[str]
+    served_frame: regex.Pattern[str]
     object_verbs: regex.Pattern[str]
 
 
@@ -220,6 +221,7 @@ def rules() -> _Rules:
         zero_money=patterns.optional_regex(data, "zero_money", name),
         class_size=cue_regex("class_size"),
         trained_frame=cue_regex("trained_frame"),
+        served_frame=cue_regex("served_frame"),
         implicit=patterns.compile_regex(implicit, name, "implicit_units"),
         implicit_before=patterns.compile_regex(implicit_before, name, "implicit_units"),
         implicit_units=implicit_units,
@@ -637,6 +639,9 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         ) or (
             "对" in text[left : m.start()]
             and r.trained_frame.match(text, m.end(), right) is not None
+        ) or (
+            "为" in text[max(left, m.start() - 6) : m.start()]
+            and r.served_frame.match(text, m.end(), right) is not None
         )
         attends = (
             trained

@@ -694,8 +694,10 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     left, right = clause_bounds(text, q.start, q.end)
     found = events.clause_subject(text, left, q.start, q.text, q.kind) or list_item(text, q, left)
     if found is not None:
-        return found
+        return None if events.is_cut(found.text) else found
     action = events.clause_action(text, left, right, q.start, q.end, q.kind)
+    if action is not None and events.is_cut(action.text):
+        return None  # 3个…实验室和3个隔离点: the figure opens a conjunct of its own
     if (
         action is not None
         and q.kind == "count"
