@@ -91,6 +91,7 @@ class _Rules:
     from_to: regex.Pattern[str]
     created_verbs: tuple[str, ...]
     done_to: regex.Pattern[str]
+    level_reached: regex.Pattern[str]
     done_to_object: regex.Pattern[str]
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
@@ -230,6 +231,9 @@ def rules() -> _Rules:
         from_to=patterns.optional_regex(data, "from_to", name),
         created_verbs=tuple(data.get("created_verbs", [])),
         done_to=patterns.optional_regex(data, "done_to", name),
+        level_reached=patterns.compile_regex(
+            patterns.require(data, "level_reached", str, name), name, "level_reached"
+        ),
         done_to_object=patterns.compile_regex(
             patterns.require(data, "done_to_object", str, name), name, "done_to_object"
         ),
@@ -963,6 +967,12 @@ def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
     if m is None:
         return None
     return TextMatch(m.start("event"), m.end("event"), m.group("event"))
+
+
+def reaches_level(text: str, left: int, start: int) -> bool:
+    """True where ``text[left:start]`` is only a thing and the level it reached (信用村增加到):
+    the count after it says how many there are now."""
+    return rules().level_reached.fullmatch(text, left, start) is not None
 
 
 def from_to_start(text: str, left: int, start: int) -> int | None:

@@ -584,6 +584,8 @@ def _statistic(
     if q.kind not in ("money", "count"):
         return False
     left = item_start(text, clause_bounds(text, q.start, q.end)[0], q.start)
+    if q.kind == "count" and events.reaches_level(text, left, q.start):
+        return True  # …，信用村增加到318个: how many there are now
     stat_end = events.statistic_end(text, left, q.start)
     if stat_end is None and left > 0 and text[left - 1] in "：:":
         # a title naming the statistic opens the clause (（二）二产增加值：完成40亿元)
