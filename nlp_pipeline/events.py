@@ -68,6 +68,8 @@ class _Rules:
     min_bare_head: int
     bare_after: tuple[str, ...]
     held_verbs: tuple[str, ...]
+    means_before: tuple[str, ...]
+    time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
     max_title_chars: int
     phrase_patterns: list[tuple[regex.Pattern[str], str]]
@@ -182,6 +184,8 @@ def rules() -> _Rules:
         min_bare_head=int(data.get("min_bare_head_chars", 3)),
         bare_after=tuple(data.get("bare_after", [])),
         held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
+        means_before=tuple(patterns.require(data, "means_before", list, name)),
+        time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
         max_title_chars=int(data.get("max_title_chars", 15)),
         phrase_patterns=[
@@ -361,6 +365,12 @@ def events_in(
             continue  # a bare verb (培训农工), unless a figure counts it (6场讲座, 讲座3次)
         if len(phrase) < 2 or is_generic(phrase):
             continue
+        if text.endswith(r.means_before, max(0, left - 2), left) or phrase.startswith(
+            r.means_before
+        ):
+            continue  # 依托…云平台，开展…: the means an activity used
+        if _frames_time(text, end, r):
+            continue  # 自2009年实施…项目以来，…: when, not what was done
         candidates.append(EventMatch(left, end, phrase, event_type(phrase, head)))
     for pattern, etype in r.phrase_patterns:
         if not prefilter.may_match(pattern, text):
@@ -370,6 +380,13 @@ def events_in(
             if s < e and not any(bs < e and s < be for bs, be in blocked):
                 candidates.append(EventMatch(s, e, text[s:e], etype))
     return _outermost(candidates)
+
+
+def _frames_time(text: str, end: int, r: _Rules) -> bool:
+    """True where the clause holding a phrase that ends at ``end`` ends in a time frame
+    (…项目以来，)."""
+    _, right = clause_bounds(text, end - 1, end)
+    return text.endswith(r.time_frame_ends, end, right)
 
 
 def _heads_in(text: str, r: _Rules) -> list[tuple[int, int, str]]:

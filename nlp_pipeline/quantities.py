@@ -99,6 +99,8 @@ class _Rules:
     exclude: regex.Pattern[str]
     breakdown: regex.Pattern[str]
     views: regex.Pattern[str]
+    views_people: regex.Pattern[str]
+    befell_after: regex.Pattern[str]
     jobs_cues: regex.Pattern[str]
     zero_money: regex.Pattern[str]
     class_size: regex.Pattern[str]
@@ -217,6 +219,8 @@ def rules() -> _Rules:
         breakdown_opening=patterns.optional_regex(data, "breakdown_opening", name),
         breakdown=patterns.optional_regex(data, "breakdown", name),
         views=cue_regex("views"),
+        views_people=cue_regex("views_people"),
+        befell_after=cue_regex("befell_after"),
         jobs_cues=cue_regex("jobs"),
         zero_money=patterns.optional_regex(data, "zero_money", name),
         class_size=cue_regex("class_size"),
@@ -596,6 +600,8 @@ def _qualifier(m: regex.Match[str], pre: str | None) -> str:
 def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     kind = r.unit_kind.get(unit, "count")
     left, right = clause_bounds(text, m.start(), m.end())
+    if kind == "sessions" and r.befell_after.match(text, m.end(), right):
+        return "count"  # 应对12轮强降雨过程: what befell the place, held by no one
     clause = text[left:right]
     if unit in r.award_units and _speaks_of_awards(clause, r):
         return "award"
@@ -616,6 +622,8 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         return "sessions"  # 公务接待批次260个: the noun before counts times
     if unit == "次" and r.views.search(text, max(left, m.start() - 12), m.start()):
         return "count"  # 阅读量2万余次: clicks, not times held
+    if unit in r.person_units and r.views_people.search(text, max(left, m.start() - 12), m.start()):
+        return "count"  # 阅读量达815万人次, 粉丝31万人: pages opened, no one taking part
     if unit == "批" and r.visit_cues.search(text, left, m.start()):
         return "sessions"  # 接待来访762批: visits received, as 批次
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
@@ -657,7 +665,13 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         own = r.participant_nouns.match(text, m.end())
         if own is not None and not r.presenter_cues.match(text, own.end()):
             return "participants"  # 为30名群众义诊, 12名学生随带队教师…: the people it names
-        presenters = list(r.presenter_cues.finditer(near))
+        figure_at = m.start() - near_start
+        presenters = [
+            w
+            for w in r.presenter_cues.finditer(near)
+            # 46支队伍500余名运动员: a word right after another figure is that one's thing
+            if not (w.end() <= figure_at and _after_figure(near, w.start()))
+        ]
         if not presenters:
             return "participants"  # 机关干部80余人参加培训, 培训基层干部200人
         if trained:
@@ -665,7 +679,6 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         word = presenters[-1]
         if text[: near_start + word.start()].endswith(r.attendee_modifiers):
             return "participants"  # 参会专家学者300余人: experts who attend
-        figure_at = m.start() - near_start
         if word.end() <= figure_at and any(
             word.end() <= p.start() and p.end() <= figure_at
             for p in r.participant_nouns.finditer(near)
@@ -673,6 +686,12 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
             return "participants"  # 志愿者服务群众3000人次: the 群众 are counted
         return "count"
     return kind
+
+
+def _after_figure(text: str, at: int) -> bool:
+    """True where a digit stands in the three characters before ``at`` (46支|队伍): the word
+    there is another figure's thing."""
+    return any(c.isdigit() for c in text[max(0, at - 3) : at])
 
 
 def _speaks_of_awards(text: str, r: _Rules) -> bool:

@@ -410,7 +410,7 @@ def assemble(
         elif topic is not None and q.kind in topic_kinds and (carried := topic()) is not None:
             key = "topic"
             event_of[key] = carried
-        elif (action := _fallback_event(sentence.text, q)) is not None or (
+        elif (action := _clipped(_fallback_event(sentence.text, q), figures)) is not None or (
             action := _carried(sentence.text, q, fallbacks)
         ) is not None:
             if events.is_effect(action) and event_of.get(last_key) is not None and last_end <= left:
@@ -713,6 +713,22 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     if found is None and q.kind not in ("money", "count"):
         found = events.opening_topic(text)
     return found
+
+
+def _clipped(
+    action: events.TextMatch | None, figures: list[QuantityMatch]
+) -> events.TextMatch | None:
+    """``action`` cut before a figure it runs into (为…重点人群每年免费体检一次: 免费体检), or None
+    where too little is left."""
+    if action is None:
+        return None
+    cut = min((q.start for q in figures if action.start < q.start < action.end), default=None)
+    if cut is None:
+        return action
+    text = action.text[: cut - action.start].rstrip("，,、 每")
+    if len(text) < 2:
+        return None
+    return events.TextMatch(action.start, action.start + len(text), text)
 
 
 def _acts(text: str, q: QuantityMatch) -> bool:
