@@ -150,6 +150,34 @@ def _nearest_before_in_clause(s: Scene) -> events.EventMatch | None:
     return s.before_same[-1] if s.before_same else None
 
 
+def _honour_named_before(s: Scene) -> events.EventMatch | None:
+    """评选表彰县三八红旗集体10个、三八红旗手20人: the honour the figure's own item names before
+    it, ending in an honour's noun (after a conferring verb in the item, or from the item's
+    start; a list ending in 等 whole from the verb), where none is named after the figure."""
+    text, q = s.text, s.q
+    w = _words()
+    verbs = list(w.conferring_verbs.finditer(text, s.left, q.start))
+    start = max(s.left, s.item_left)
+    if verbs and (verbs[-1].end() > start or text[q.start - 1 : q.start] == "等"):
+        start = verbs[-1].end()  # …评选…家庭、…家庭等50户: the whole list after the verb
+    end = q.start
+    while end > start and text[end - 1] in "等的为共计达 ":
+        end -= 1
+    name = text[start:end].lstrip("，,、 ")
+    start = end - len(name)
+    if not (2 <= len(name) <= w.honour_max_chars) or any(c.isdigit() for c in name):
+        return None
+    if not name.endswith(w.honour_nouns) or w.conferring_verbs.search(text, q.end, s.right):
+        return None  # …工作者9人获评“…”: the honour is named after the figure
+    if (
+        events.rules().action_verbs.search(name)
+        or any(ch in "，。；：" for ch in name)
+        or name.endswith("奖")  # 一等奖5名: the prize's grade, its level
+    ):
+        return None
+    return events.EventMatch(start, end, name, "recognition")
+
+
 def _light_verb_object(s: Scene) -> events.EventMatch | None:
     """…系统，组织开展全员消防演练3轮: a light verb names the clause's own activity, which
     no phrase of an earlier clause takes."""
@@ -186,6 +214,9 @@ class _Words:
 
     own_work_verbs: regex.Pattern[str]
     money_objects: frozenset[str]
+    conferring_verbs: regex.Pattern[str]
+    honour_nouns: tuple[str, ...]
+    honour_max_chars: int
 
 
 @cache
@@ -197,6 +228,11 @@ def _words() -> _Words:
             patterns.require(data, "own_work_verbs", list, name), name, "own_work_verbs"
         ),
         money_objects=frozenset(patterns.require(data, "money_objects", list, name)),
+        conferring_verbs=patterns.compile_words(
+            patterns.require(data, "conferring_verbs", list, name), name, "conferring_verbs"
+        ),
+        honour_nouns=tuple(patterns.require(data, "honour_nouns", list, name)),
+        honour_max_chars=int(data.get("honour_max_chars", 20)),
     )
 
 
@@ -294,6 +330,7 @@ _NOT_HELD_TYPES = frozenset({"project", "other"})
 # Every rule attach.yaml may name.
 RULES: dict[str, Rule] = {
     "own_clause_action": _own_clause_action,
+    "honour_named_before": _honour_named_before,
     "named_right_after": _named_right_after,
     "contest_entered": _contest_entered,
     "done_to": _done_to,

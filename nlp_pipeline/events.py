@@ -69,6 +69,7 @@ class _Rules:
     bare_after: tuple[str, ...]
     held_verbs: tuple[str, ...]
     means_before: tuple[str, ...]
+    verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
     max_title_chars: int
@@ -185,6 +186,7 @@ def rules() -> _Rules:
         bare_after=tuple(data.get("bare_after", [])),
         held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
         means_before=tuple(patterns.require(data, "means_before", list, name)),
+        verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
         max_title_chars=int(data.get("max_title_chars", 15)),
@@ -596,6 +598,9 @@ def clause_action(
     )  # a list item ends at 、, the next figure or an aside
     left = max(left, text.rfind("、", left, start) + 1)  # the figure's own list item
     before = r.action_verbs.search(text, left, start)
+    while before is not None and text.startswith(r.verb_nouns, before.end()):
+        # 三级调解委员会364个: a verb inside a body's name is no action
+        before = r.action_verbs.search(text, before.end(), start)
     if before is not None and start - before.start() >= r.action_min_chars:
         s, e = before.start(), start
     elif (
@@ -615,6 +620,7 @@ def clause_action(
         and (verb := r.people_verbs.search(text, end, min(stop, end + r.people_verb_gap)))
         and not (kind == "participants" and verb.group().startswith(r.people_verbs_not))
         and text[verb.end() : verb.end() + 1] != "的"  # …地方实施的审批事项: a modifier
+        and not text.startswith(r.verb_nouns, verb.end())  # 281个人民调解组织: a body
     ):
         s, e = verb.start(), stop  # 为1700多万困难和重度残疾人发放生活或护理补贴
     else:
