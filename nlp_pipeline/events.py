@@ -69,6 +69,7 @@ class _Rules:
     bare_after: tuple[str, ...]
     held_verbs: tuple[str, ...]
     means_before: tuple[str, ...]
+    restating_verbs: frozenset[str]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -186,6 +187,7 @@ def rules() -> _Rules:
         bare_after=tuple(data.get("bare_after", [])),
         held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
         means_before=tuple(patterns.require(data, "means_before", list, name)),
+        restating_verbs=frozenset(patterns.require(data, "restating_verbs", list, name)),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
@@ -990,6 +992,12 @@ def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
     if m is None:
         return None
     return TextMatch(m.start("event"), m.end("event"), m.group("event"))
+
+
+def restates(text: str, left: int, start: int) -> bool:
+    """True where the clause ``[left, start)`` before a figure is only a verb of measure
+    (…突破300亿元，达到326.8亿元): the figure says again what the clause before measured."""
+    return text[left:start].strip("，,；; ") in rules().restating_verbs
 
 
 def reaches_level(text: str, left: int, start: int) -> bool:

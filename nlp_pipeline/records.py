@@ -410,6 +410,12 @@ def assemble(
         elif topic is not None and q.kind in topic_kinds and (carried := topic()) is not None:
             key = "topic"
             event_of[key] = carried
+        elif (
+            last_key is not None
+            and event_of.get(last_key) is not None
+            and events.restates(sentence.text, left, q.start)
+        ):
+            key = last_key  # …总财力突破300亿元，达到326.8亿元: the same measure, said exactly
         elif (action := _clipped(_fallback_event(sentence.text, q), figures)) is not None or (
             action := _carried(sentence.text, q, fallbacks)
         ) is not None:
