@@ -1003,6 +1003,8 @@ def restates(text: str, left: int, start: int) -> bool:
 def reaches_level(text: str, left: int, start: int) -> bool:
     """True where ``text[left:start]`` is only a thing and the level it reached (信用村增加到):
     the count after it says how many there are now."""
+    while left < start and text[left] in "，,；;、 ":
+        left += 1
     return rules().level_reached.fullmatch(text, left, start) is not None
 
 
