@@ -69,6 +69,7 @@ class _Rules:
     bare_after: tuple[str, ...]
     held_verbs: tuple[str, ...]
     means_before: tuple[str, ...]
+    service_nouns: tuple[str, ...]
     restating_verbs: frozenset[str]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
@@ -187,6 +188,7 @@ def rules() -> _Rules:
         bare_after=tuple(data.get("bare_after", [])),
         held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
         means_before=tuple(patterns.require(data, "means_before", list, name)),
+        service_nouns=tuple(patterns.require(data, "service_nouns", list, name)),
         restating_verbs=frozenset(patterns.require(data, "restating_verbs", list, name)),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
@@ -743,6 +745,24 @@ def clause_subject(
         return None
     s = left + m.start("event") + (len(m.group("event")) - len(m.group("event").lstrip()))
     return TextMatch(s, s + len(phrase), phrase)
+
+
+def service_given(text: str, left: int, start: int, kind: str) -> TextMatch | None:
+    """For people counted right after a noun phrase of the service they were given, with no
+    verb (贫困残疾儿童抢救性康复82人), that phrase; else None."""
+    r = rules()
+    if kind != "participants":
+        return None
+    left = max(left, text.rfind("、", left, start) + 1)
+    while left < start and (text[left].isspace() or text[left] in "，,；;、（("):
+        left += 1
+    phrase = strip_period(text[left:start])
+    s = start - len(phrase)
+    if not (3 <= len(phrase) <= 20) or not phrase.endswith(r.service_nouns):
+        return None
+    if any(ch.isdigit() or ch in "，。；：“”（）()" for ch in phrase) or is_generic(phrase):
+        return None
+    return TextMatch(s, start, phrase)
 
 
 def measured_activity(text: str, left: int, action: TextMatch) -> TextMatch | None:

@@ -700,7 +700,11 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     is; else that policy, for figures other than counts; else, other than for money and
     counts, the topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
-    found = events.clause_subject(text, left, q.start, q.text, q.kind) or list_item(text, q, left)
+    found = (
+        events.clause_subject(text, left, q.start, q.text, q.kind)
+        or list_item(text, q, left)
+        or events.service_given(text, left, q.start, q.kind)
+    )
     if found is not None:
         return None if events.is_cut(found.text) else found
     action = events.clause_action(text, left, right, q.start, q.end, q.kind)
