@@ -470,10 +470,11 @@ def _extend_left(
         end = idx + len(t)
         if head_end - idx > r.max_chars or t.isspace() or (end < left and text[end:left].isspace()):
             break  # a space (a form cell's edge) bounds a phrase, even as a token's trailing one
-        if any(s < idx + len(t) and idx < e for s, e in blocked):
+        if blocked and any(s < end and idx < e for s, e in blocked):
             break
-        depth = text_depth + t.count("”") - t.count("“")
-        quoted = depth > 0 or (text_depth > 0 and "“" in t)
+        word = t.isalpha()  # (most tokens: Han words, no digit, quote or punctuation)
+        depth = text_depth if word else text_depth + t.count("”") - t.count("“")
+        quoted = depth > 0 or (text_depth > 0 and not word and "“" in t)
         if not quoted:
             if t == "的" and j > 0 and tokens[j - 1][1].endswith("”"):
                 # a quoted name joined by 的 (“利剑斩污”的专项行动) is the phrase's own
@@ -493,11 +494,13 @@ def _extend_left(
                 left = idx
                 j -= 1
                 continue
-            if t in r.stops or any(ch.isdigit() for ch in t):
+            if t in r.stops:
                 break
-            if any(ch in CLAUSE_BREAKS for ch in t):
-                break
-            if _is_punct(t) and not all(ch in r.inner_punct for ch in t):
+            if not word and (
+                any(ch.isdigit() for ch in t)
+                or any(ch in CLAUSE_BREAKS for ch in t)
+                or (_is_punct(t) and not all(ch in r.inner_punct for ch in t))
+            ):
                 break
         text_depth = depth
         left = idx
