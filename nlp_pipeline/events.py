@@ -632,11 +632,31 @@ def clause_action(
         s, e = verb.start(), stop  # 为1700多万困难和重度残疾人发放生活或护理补贴
     else:
         return None
-    while e > s and (text[e - 1] in "的为达约近超过共计" or text[e - 1].isspace()):
-        e -= 1
+    e = _without_fillers(text, s, e)
     if e - s < min_chars or any(ch.isdigit() for ch in text[s:e]):
         return None
     return TextMatch(s, e, text[s:e])
+
+
+# Words a clause's action may end in before its figure that are none of its name (…累计120课时次,
+# …共计, …达到): dropped whole, longest first, so that 累计 does not leave 累 (nor 统计 统).
+_FILLERS = (
+    *("累计", "共计", "合计", "总计", "达到", "超过"),
+    *("的", "为", "达", "约", "近", "超", "共"),
+)
+
+
+def _without_fillers(text: str, s: int, e: int) -> int:
+    """``e`` moved back over the filler words and spaces ``text[s:e]`` ends in."""
+    while e > s:
+        if text[e - 1].isspace():
+            e -= 1
+            continue
+        filler = next((f for f in _FILLERS if text.endswith(f, s, e)), None)
+        if filler is None:
+            return e
+        e -= len(filler)
+    return e
 
 
 def as_event(found: TextMatch) -> EventMatch:
