@@ -293,6 +293,73 @@ def _groups_digits(text: str, i: int) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _Declared:
+    declaration: regex.Pattern[str]
+    cue: regex.Pattern[str]
+    number: regex.Pattern[str]
+
+
+@cache
+def _declared() -> _Declared:
+    name = "quantities"
+    data = patterns.load(name)
+
+    def compiled(key: str) -> regex.Pattern[str]:
+        return patterns.compile_regex(patterns.require(data, key, str, name), name, key)
+
+    return _Declared(
+        compiled("unit_declaration"), compiled("bare_money_cue"), compiled("bare_number")
+    )
+
+
+# What a declared unit multiplies a bare number by (单位：万元: 10,000 yuan).
+_DECLARED_MULTIPLIER = {None: 1.0, "千": 1e3, "万": 1e4, "百万": 1e6, "亿": 1e8}
+
+
+def declared_unit(text: str) -> tuple[int, float] | None:
+    """Where the last unit declaration of ``text`` (单位：万元) ends, and what it multiplies
+    a bare number by; None where ``text`` declares none."""
+    if "单位" not in text:
+        return None
+    found = list(_declared().declaration.finditer(text))
+    if not found:
+        return None
+    m = found[-1]
+    return m.end(), _DECLARED_MULTIPLIER[m.group("mult")]
+
+
+def with_bare_money(
+    text: str, found: list[QuantityMatch], multiplier: float, start: int = 0
+) -> list[QuantityMatch]:
+    """``found`` with the bare numbers of ``text`` from ``start`` on that a money word stands
+    right before (收入合计356.12): money in the declared unit, ``multiplier`` yuan each."""
+    d = _declared()
+    extra: list[QuantityMatch] = []
+    for m in d.number.finditer(text, start):
+        s, e = m.span()
+        if any(q.start < e and s < q.end for q in found):
+            continue
+        if d.cue.search(text, max(0, s - 12), s) is None:
+            continue  # a bare number after any other word stays unread
+        value = numbers.parse_number(m.group().replace(",", ""))
+        if value is None:
+            continue
+        extra.append(
+            QuantityMatch(
+                start=s,
+                end=e,
+                text=m.group(),
+                kind="money",
+                value=round(value * multiplier, 6),
+                unit="元",
+                qualifier="exact",
+                role=money_role(text, s, e),
+            )
+        )
+    return sorted([*found, *extra], key=lambda q: q.start) if extra else found
+
+
 def find_quantities(text: str) -> list[QuantityMatch]:
     """Every quantity in ``text`` (one sentence), in reading order."""
     r = rules()

@@ -27,12 +27,14 @@ from .quantities import (
     blank,
     breaks_down_between,
     clause_bounds,
+    declared_unit,
     find_quantities,
     has_role_cue,
     is_han,
     item_start,
     money_role,
     opens_breakdown,
+    with_bare_money,
 )
 from .schema import ActivityRecord, DateMention, Event, Mention, Quantity, Rate
 from .segment import Sentence, segment
@@ -45,7 +47,14 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
     previous_bare = False  # the previous sentence held no figure
     history: list[Sentence] = []  # the sentences before this one under its heading
     previous_found: list[ActivityRecord] = []  # the records of the sentence before
+    declared: tuple[str | None, float] | None = None  # a unit declared for the section
     for sentence in segment(doc):
+        if declared is not None and declared[0] != sentence.section:
+            declared = None  # (a declaration holds for its own section)
+        here = declared_unit(sentence.text)
+        bare = (0, declared[1]) if declared is not None else None
+        if here is not None:
+            bare, declared = here, (sentence.section, here[1])
         same = previous is not None and previous.paragraph == sentence.paragraph
         # A paragraph that refers back by a pointer (活动现场，…) may do so to the last
         # sentence of the paragraph before it, under the same heading.
@@ -54,7 +63,7 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
         if not under_same_heading:
             history = []
         found = sentence_records(
-            doc, sentence, previous if same else None, previous_bare, earlier, history
+            doc, sentence, previous if same else None, previous_bare, earlier, history, bare
         )
         if same and previous_found:
             _execution_after(doc, previous, sentence, found, previous_found)
@@ -124,6 +133,7 @@ def sentence_records(
     previous_bare: bool = False,
     earlier: Sentence | None = None,
     history: list[Sentence] | None = None,
+    bare: tuple[int, float] | None = None,
 ) -> list[ActivityRecord]:
     """The records of one sentence. ``previous`` is the paragraph's sentence before it:
     where this one refers back (``举办…机器人大赛。共有300多名选手参加比赛``), the
@@ -134,8 +144,12 @@ def sentence_records(
     with a statistic's opener (``据统计，…``) starts a paragraph, the last activity of
     ``earlier``, the sentence before it under the same heading. Where the sentence
     before pointed back itself, a pointer here points to the sentence that one pointed
-    to (``history``: the sentences before this one under its heading)."""
+    to (``history``: the sentences before this one under its heading). ``bare`` is where a
+    unit declared for the section (单位：万元) holds from in this sentence and what it
+    multiplies: bare numbers after a money word there are money."""
     found = find_quantities(sentence.text)
+    if bare is not None:
+        found = with_bare_money(sentence.text, found, bare[1], bare[0])
     if not found:
         return []
     lent_role = _whole_role(previous, sentence.text) if previous is not None else None
