@@ -100,6 +100,9 @@ class _Rules:
     breakdown: regex.Pattern[str]
     views: regex.Pattern[str]
     views_people: regex.Pattern[str]
+    unit_declaration: regex.Pattern[str]
+    bare_money_cue: regex.Pattern[str]
+    bare_number: regex.Pattern[str]
     befell_after: regex.Pattern[str]
     jobs_cues: regex.Pattern[str]
     zero_money: regex.Pattern[str]
@@ -178,6 +181,9 @@ def rules() -> _Rules:
     def cue_regex(key: str) -> regex.Pattern[str]:
         return patterns.optional_regex(cues, key, name, f"kind_cues.{key}")
 
+    def compiled(key: str) -> regex.Pattern[str]:
+        return patterns.compile_regex(patterns.require(data, key, str, name), name, key)
+
     return _Rules(
         figure=patterns.compile_regex(figure.replace("@MIXED@", ""), name, "units"),
         # Digits with Chinese units inside (2万6千) are tried only where the text has them:
@@ -220,6 +226,9 @@ def rules() -> _Rules:
         breakdown=patterns.optional_regex(data, "breakdown", name),
         views=cue_regex("views"),
         views_people=cue_regex("views_people"),
+        unit_declaration=compiled("unit_declaration"),
+        bare_money_cue=compiled("bare_money_cue"),
+        bare_number=compiled("bare_number"),
         befell_after=cue_regex("befell_after"),
         jobs_cues=cue_regex("jobs"),
         zero_money=patterns.optional_regex(data, "zero_money", name),
@@ -293,26 +302,6 @@ def _groups_digits(text: str, i: int) -> bool:
     )
 
 
-@dataclass(frozen=True)
-class _Declared:
-    declaration: regex.Pattern[str]
-    cue: regex.Pattern[str]
-    number: regex.Pattern[str]
-
-
-@cache
-def _declared() -> _Declared:
-    name = "quantities"
-    data = patterns.load(name)
-
-    def compiled(key: str) -> regex.Pattern[str]:
-        return patterns.compile_regex(patterns.require(data, key, str, name), name, key)
-
-    return _Declared(
-        compiled("unit_declaration"), compiled("bare_money_cue"), compiled("bare_number")
-    )
-
-
 # What a declared unit multiplies a bare number by (单位：万元: 10,000 yuan).
 _DECLARED_MULTIPLIER = {None: 1.0, "千": 1e3, "万": 1e4, "百万": 1e6, "亿": 1e8}
 
@@ -322,7 +311,7 @@ def declared_unit(text: str) -> tuple[int, float] | None:
     a bare number by; None where ``text`` declares none."""
     if "单位" not in text:
         return None
-    found = list(_declared().declaration.finditer(text))
+    found = list(rules().unit_declaration.finditer(text))
     if not found:
         return None
     m = found[-1]
@@ -334,13 +323,13 @@ def with_bare_money(
 ) -> list[QuantityMatch]:
     """``found`` with the bare numbers of ``text`` from ``start`` on that a money word stands
     right before (收入合计356.12): money in the declared unit, ``multiplier`` yuan each."""
-    d = _declared()
+    r = rules()
     extra: list[QuantityMatch] = []
-    for m in d.number.finditer(text, start):
+    for m in r.bare_number.finditer(text, start):
         s, e = m.span()
         if any(q.start < e and s < q.end for q in found):
             continue
-        if d.cue.search(text, max(0, s - 12), s) is None:
+        if r.bare_money_cue.search(text, max(0, s - 12), s) is None:
             continue  # a bare number after any other word stays unread
         value = numbers.parse_number(m.group().replace(",", ""))
         if value is None:
