@@ -69,6 +69,8 @@ class _Rules:
     bare_after: tuple[str, ...]
     held_verbs: tuple[str, ...]
     means_before: tuple[str, ...]
+    colon_title: regex.Pattern[str]
+    colon_title_not: regex.Pattern[str]
     service_nouns: tuple[str, ...]
     restating_verbs: frozenset[str]
     verb_nouns: tuple[str, ...]
@@ -188,6 +190,12 @@ def rules() -> _Rules:
         bare_after=tuple(data.get("bare_after", [])),
         held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
         means_before=tuple(patterns.require(data, "means_before", list, name)),
+        colon_title=patterns.compile_regex(
+            patterns.require(data, "colon_title", str, name), name, "colon_title"
+        ),
+        colon_title_not=patterns.compile_regex(
+            patterns.require(data, "colon_title_not", str, name), name, "colon_title_not"
+        ),
         service_nouns=tuple(patterns.require(data, "service_nouns", list, name)),
         restating_verbs=frozenset(patterns.require(data, "restating_verbs", list, name)),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
@@ -767,6 +775,25 @@ def clause_subject(
     ):
         return None
     s = left + m.start("event") + (len(m.group("event")) - len(m.group("event").lstrip()))
+    return TextMatch(s, s + len(phrase), phrase)
+
+
+def colon_title(text: str, start: int) -> TextMatch | None:
+    """The name a sentence opens with before a colon (一、学前教育资助：386人), for a figure at
+    ``start`` after that colon; None where the name is generic, a statistic, or a report's
+    own label or lead-in (工作实绩, 主要预期目标是: ``colon_title_not``)."""
+    m = rules().colon_title.match(text)
+    if m is None or m.end() > start:
+        return None
+    phrase = m.group("event").strip()
+    if (
+        len(phrase) < 2
+        or is_generic(phrase)
+        or rules().colon_title_not.search(phrase)
+        or statistic_end(text, m.start("event"), m.end())
+    ):
+        return None
+    s = m.start("event") + (len(m.group("event")) - len(m.group("event").lstrip()))
     return TextMatch(s, s + len(phrase), phrase)
 
 

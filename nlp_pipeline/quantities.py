@@ -100,6 +100,8 @@ class _Rules:
     breakdown: regex.Pattern[str]
     views: regex.Pattern[str]
     views_people: regex.Pattern[str]
+    served_list: regex.Pattern[str]
+    served_list_not: regex.Pattern[str]
     unit_declaration: regex.Pattern[str]
     bare_money_cue: regex.Pattern[str]
     bare_number: regex.Pattern[str]
@@ -226,6 +228,8 @@ def rules() -> _Rules:
         breakdown=patterns.optional_regex(data, "breakdown", name),
         views=cue_regex("views"),
         views_people=cue_regex("views_people"),
+        served_list=cue_regex("served_list"),
+        served_list_not=cue_regex("served_list_not"),
         unit_declaration=compiled("unit_declaration"),
         bare_money_cue=compiled("bare_money_cue"),
         bare_number=compiled("bare_number"),
@@ -690,6 +694,14 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         text, max(left, m.start() - 16), m.start()
     ):
         return "participants"  # 救助困难职工44户, 慰问困难职工30名: people an act of help reached
+    if (
+        (unit == "户" or unit in r.person_units)
+        and (served := r.served_list.search(text, max(0, m.start() - 80), m.start()))
+        and not r.served_list_not.search(
+            text, _item_start_after(text, served.start(), m.start()), m.start()
+        )
+    ):
+        return "participants"  # 慰问困难职工183人，大病职工107人: the same help goes on
     if unit in r.person_units:
         # The figure's own item of a list (带队教师3名、学生30名): its neighbours' nouns
         # say nothing of it.
@@ -742,6 +754,11 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
             return "participants"  # 志愿者服务群众3000人次: the 群众 are counted
         return "count"
     return kind
+
+
+def _item_start_after(text: str, start: int, end: int) -> int:
+    """Where the last ``，``/``、`` item of ``text[start:end]`` begins."""
+    return max(text.rfind("，", start, end), text.rfind("、", start, end)) + 1
 
 
 def _after_figure(text: str, at: int) -> bool:

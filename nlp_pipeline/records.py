@@ -415,8 +415,14 @@ def assemble(
             # The list item or heading names the budget line the paragraph's figures are.
             key = "line"
             event_of[key] = context_line
-        elif title is not None and (title_named or q.kind == "money"):
-            # A title with no event word names a budget line: it takes money only.
+        elif (
+            title is not None
+            and (title_named or q.kind == "money")
+            and not (title_named and _acts_on_its_own(sentence.text, q, figures))
+        ):
+            # A title with no event word names a budget line: it takes money only. A title
+            # naming an activity yields to the figure's clause's own action (【…】…接待来访
+            # 762批): it names the figures whose sentence names nothing.
             key = "title"
             event_of[key] = title
         elif (whole := _whole_of(sentence.text, q, placed)) is not None:
@@ -715,7 +721,8 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     counts, the topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
     found = (
-        events.clause_subject(text, left, q.start, q.text, q.kind)
+        events.colon_title(text, q.start)
+        or events.clause_subject(text, left, q.start, q.text, q.kind)
         or list_item(text, q, left)
         or events.service_given(text, left, q.start, q.kind)
     )
@@ -737,6 +744,12 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     if found is None and q.kind not in ("money", "count"):
         found = events.opening_topic(text)
     return found
+
+
+def _acts_on_its_own(text: str, q: QuantityMatch, figures: list[QuantityMatch]) -> bool:
+    """True where a figure's clause names what it is of by itself (its action, subject or
+    list item: 接待来访762批, 审核发放救助款888.5万元), the fallback event it would take."""
+    return _clipped(_fallback_event(text, q), figures) is not None
 
 
 def _clipped(
