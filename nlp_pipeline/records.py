@@ -418,11 +418,19 @@ def assemble(
         elif (
             title is not None
             and (title_named or q.kind == "money")
-            and not (title_named and _acts_on_its_own(sentence.text, q, figures))
+            and not (
+                title_named
+                and (
+                    _acts_on_its_own(sentence.text, q, figures)
+                    or _carried(sentence.text, q, fallbacks) is not None
+                    or _whole_of(sentence.text, q, placed) is not None
+                )
+            )
         ):
             # A title with no event word names a budget line: it takes money only. A title
             # naming an activity yields to the figure's clause's own action (【…】…接待来访
-            # 762批): it names the figures whose sentence names nothing.
+            # 762批), to the action an earlier figure took (…762批1368人次) and to the total
+            # a part breaks down: it names the figures whose sentence names nothing.
             key = "title"
             event_of[key] = title
         elif (whole := _whole_of(sentence.text, q, placed)) is not None:
