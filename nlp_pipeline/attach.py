@@ -213,7 +213,6 @@ class _Words:
     """The word lists of ``patterns/attach.yaml`` that its rules read."""
 
     own_work_verbs: regex.Pattern[str]
-    money_objects: frozenset[str]
     conferring_verbs: regex.Pattern[str]
     honour_nouns: tuple[str, ...]
     honour_max_chars: int
@@ -227,7 +226,6 @@ def _words() -> _Words:
         own_work_verbs=patterns.compile_words(
             patterns.require(data, "own_work_verbs", list, name), name, "own_work_verbs"
         ),
-        money_objects=frozenset(patterns.require(data, "money_objects", list, name)),
         conferring_verbs=patterns.compile_words(
             patterns.require(data, "conferring_verbs", list, name), name, "conferring_verbs"
         ),
@@ -282,7 +280,7 @@ def _own_clause_action(s: Scene) -> events.EventMatch | None:
         or events.is_effect(action)
         or events.is_generic(action.text)
         or events.ends_in_verb(action.text)
-        or events.object_of(action.text) in _words().money_objects
+        or events.names_bare_money(action.text)
     ):
         # …，今年先发行1万亿元: a verb with no object names nothing of its own; …项目，完成
         # 投资8.6亿元: a bare money word is the programme's

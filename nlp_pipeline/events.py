@@ -69,6 +69,7 @@ class _Rules:
     bare_after: tuple[str, ...]
     held_verbs: tuple[str, ...]
     means_before: tuple[str, ...]
+    money_objects: frozenset[str]
     colon_title: regex.Pattern[str]
     colon_title_not: regex.Pattern[str]
     service_nouns: tuple[str, ...]
@@ -190,6 +191,7 @@ def rules() -> _Rules:
         bare_after=tuple(data.get("bare_after", [])),
         held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
         means_before=tuple(patterns.require(data, "means_before", list, name)),
+        money_objects=frozenset(patterns.require(data, "money_objects", list, name)),
         colon_title=patterns.compile_regex(
             patterns.require(data, "colon_title", str, name), name, "colon_title"
         ),
@@ -850,6 +852,12 @@ def is_cut(phrase: str) -> bool:
         return True
     close = phrase.find("》")
     return close >= 0 and "《" not in phrase[:close]
+
+
+def names_bare_money(action: str) -> bool:
+    """True where an action is a verb and a bare money word (募集资金, 完成投资): it names no
+    action of its own."""
+    return object_of(action) in rules().money_objects
 
 
 def object_of(phrase: str) -> str:

@@ -739,6 +739,8 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     action = events.clause_action(text, left, right, q.start, q.end, q.kind)
     if action is not None and events.is_cut(action.text):
         return None  # 3个…实验室和3个隔离点: the figure opens a conjunct of its own
+    if action is not None and q.kind == "money" and events.names_bare_money(action.text):
+        return None  # 共募集资金1100多万元: money raised, no action named
     if (
         action is not None
         and q.kind == "count"
