@@ -23,7 +23,7 @@ HELDOUT_FLOORS = {"quantity": 0.98, "record": 0.90, "event_untyped": 0.86}
 # The whole development set (with the three PDFs of ../shared/) and blind set 4: the blind
 # floors sit under its figures only so that nothing falls unnoticed; they are not targets.
 DEVELOPMENT_FLOORS = {"quantity": 0.99, "record": 0.95, "event_untyped": 0.96, "rate": 0.99}
-BLIND_FLOORS = {"quantity": 0.92, "record": 0.60, "event_untyped": 0.46, "rate": 0.57}
+BLIND_FLOORS = {"quantity": 0.92, "record": 0.63, "event_untyped": 0.53, "rate": 0.66}
 
 
 def test_headline_figures_stay_above_their_floors(corpus_records) -> None:
