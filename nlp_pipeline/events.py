@@ -69,6 +69,7 @@ class _Rules:
     bare_after: tuple[str, ...]
     held_verbs: tuple[str, ...]
     means_before: tuple[str, ...]
+    respectively_pair: regex.Pattern[str]
     money_objects: frozenset[str]
     colon_title: regex.Pattern[str]
     colon_title_not: regex.Pattern[str]
@@ -191,6 +192,9 @@ def rules() -> _Rules:
         bare_after=tuple(data.get("bare_after", [])),
         held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
         means_before=tuple(patterns.require(data, "means_before", list, name)),
+        respectively_pair=patterns.compile_regex(
+            patterns.require(data, "respectively_pair", str, name), name, "respectively_pair"
+        ),
         money_objects=frozenset(patterns.require(data, "money_objects", list, name)),
         colon_title=patterns.compile_regex(
             patterns.require(data, "colon_title", str, name), name, "colon_title"
@@ -1148,6 +1152,8 @@ def respective_items(text: str, cue_start: int) -> list[TextMatch]:
             return []
         left, _ = clause_bounds(text, end - 1, end - 1)
         m = r.respectively.search(text, left, end)
+        if m is None or m.end() != end:
+            m = r.respectively_pair.search(text, left, end)
         if m is not None and m.end() == end:
             break
         m, end = None, left
@@ -1155,7 +1161,11 @@ def respective_items(text: str, cue_start: int) -> list[TextMatch]:
         return []
     out: list[TextMatch] = []
     pos = m.start()
-    for piece in m.group().split("、"):
+    if "、" in m.group():
+        pieces = m.group().split("、")
+    else:  # two items joined by 和/及/与
+        pieces = regex.split("和|及|与", m.group(), maxsplit=1)
+    for piece in pieces:
         s, e = pos, pos + len(piece)
         pos = e + 1
         lead = r.item_prefix.match(text, s, e)

@@ -669,7 +669,10 @@ def _respective(
         # the figures of 分别 run on in a list: up to the first that is not the next item
         after = after[: len(items)]
         if len(after) != len(items) or any(
-            not set(text[a.end : b.start]) <= _LIST_GAP
+            not (
+                set(text[a.end : b.start]) <= _LIST_GAP
+                or _LIST_NOUN_GAP.fullmatch(text, a.end, b.start)
+            )
             for a, b in zip(after, after[1:], strict=False)
         ):
             continue
@@ -684,6 +687,8 @@ def _respective(
 
 _RESPECTIVELY = regex.compile("分别")
 _LIST_GAP = set("、，,和及与 ")
+# ... or the people a figure counts and a joiner (2.1万名困难残疾人和2.5万名…)
+_LIST_NOUN_GAP = regex.compile(r"[^\d，。；：、]{1,10}?[和及与、]")
 
 
 def _counts_made(text: str, q: QuantityMatch, ev: events.EventMatch, left: int) -> bool:
