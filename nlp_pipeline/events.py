@@ -69,6 +69,7 @@ class _Rules:
     bare_after: tuple[str, ...]
     held_verbs: tuple[str, ...]
     means_before: tuple[str, ...]
+    means_heads: tuple[str, ...]
     respectively_pair: regex.Pattern[str]
     money_objects: frozenset[str]
     colon_title: regex.Pattern[str]
@@ -192,6 +193,7 @@ def rules() -> _Rules:
         bare_after=tuple(data.get("bare_after", [])),
         held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
         means_before=tuple(patterns.require(data, "means_before", list, name)),
+        means_heads=tuple(patterns.require(data, "means_heads", list, name)),
         respectively_pair=patterns.compile_regex(
             patterns.require(data, "respectively_pair", str, name), name, "respectively_pair"
         ),
@@ -389,6 +391,10 @@ def events_in(
             r.means_before
         ):
             continue  # 依托…云平台，开展…: the means an activity used
+        if phrase.endswith(r.means_heads) and (
+            text.endswith("通过", max(0, left - 2), left) or phrase.startswith("通过")
+        ):
+            continue  # 通过…招标平台购置…: the channel used
         if _frames_time(text, end, r):
             continue  # 自2009年实施…项目以来，…: when, not what was done
         candidates.append(EventMatch(left, end, phrase, event_type(phrase, head)))
