@@ -734,7 +734,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     counts, the topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
     found = (
-        events.colon_title(text, q.start)
+        _colon_title(text, q)
         or events.clause_subject(text, left, q.start, q.text, q.kind)
         or list_item(text, q, left)
         or events.service_given(text, left, q.start, q.kind)
@@ -761,10 +761,22 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     return found
 
 
+def _colon_title(text: str, q: QuantityMatch) -> events.TextMatch | None:
+    """The name before the colon a figure's sentence opens with (一、学前教育资助：386人), for
+    figures other than counts (a count counts its own thing); not a budget line's name
+    (公务用车运行维护费：…), which the budget stage reads."""
+    if q.kind == "count":
+        return None
+    found = events.colon_title(text, q.start)
+    return None if found is None or budget.find_lines(found.text) else found
+
+
 def _acts_on_its_own(text: str, q: QuantityMatch, figures: list[QuantityMatch]) -> bool:
     """True where a figure's clause names what it is of by itself (its action, subject or
     list item: 接待来访762批, 审核发放救助款888.5万元), the fallback event it would take."""
-    return _clipped(_fallback_event(text, q), figures) is not None
+    action = _clipped(_fallback_event(text, q), figures)
+    # a verb alone (…，共计接待150人次) names nothing the title does not
+    return action is not None and not events.ends_in_verb(action.text)
 
 
 def _clipped(
