@@ -734,9 +734,9 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     counts, the topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
     found = (
-        _colon_title(text, q)
-        or events.clause_subject(text, left, q.start, q.text, q.kind)
+        events.clause_subject(text, left, q.start, q.text, q.kind)
         or list_item(text, q, left)
+        or _colon_title(text, q)
         or events.service_given(text, left, q.start, q.kind)
     )
     if found is not None:
