@@ -151,7 +151,7 @@ def _nearest_before_in_clause(s: Scene) -> events.EventMatch | None:
 
 
 def _honour_named_before(s: Scene) -> events.EventMatch | None:
-    """评选表彰县三八红旗集体10个、三八红旗手20人: the honour the figure's own item names before
+    """评选表彰区级巾帼文明岗8个、三八红旗手15人: the honour the figure's own item names before
     it, ending in an honour's noun (after a conferring verb in the item, or from the item's
     start; a list ending in 等 whole from the verb), where none is named after the figure."""
     text, q = s.text, s.q

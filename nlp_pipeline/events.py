@@ -394,9 +394,9 @@ def events_in(
         if phrase.endswith(r.means_heads) and (
             text.endswith("通过", max(0, left - 2), left) or phrase.startswith("通过")
         ):
-            continue  # 通过…招标平台购置…: the channel used
+            continue  # 通过…交易平台采购…: the channel used
         if _frames_time(text, end, r):
-            continue  # 自2009年实施…项目以来，…: when, not what was done
+            continue  # 自2019年实施…工程以来，…: when, not what was done
         candidates.append(EventMatch(left, end, phrase, event_type(phrase, head)))
     for pattern, etype in r.phrase_patterns:
         if not prefilter.may_match(pattern, text):
@@ -618,7 +618,7 @@ def clause_action(
     if kind in r.subject_kinds and to >= 0 and start - to <= 8:
         done = r.done_to_object.match(text, end, right)
         if done is not None and not is_generic(done.group("object")):
-            # 对辖区4026间出租房屋进行排摸梳理: what was done to what the figure counts
+            # 对全镇3100间沿街商铺进行消防排查: what was done to what the figure counts
             return TextMatch(done.start("object"), done.end("object"), done.group("object"))
     stop = next(
         (i for i in range(end, right) if text[i] in "、（(" or text[i].isdigit()), right
@@ -626,7 +626,7 @@ def clause_action(
     left = max(left, text.rfind("、", left, start) + 1)  # the figure's own list item
     before = r.action_verbs.search(text, left, start)
     while before is not None and text.startswith(r.verb_nouns, before.end()):
-        # 三级调解委员会364个: a verb inside a body's name is no action
+        # 村级人民调解委员会86个: a verb inside a body's name is no action
         before = r.action_verbs.search(text, before.end(), start)
     if before is not None and start - before.start() >= r.action_min_chars:
         s, e = before.start(), start
@@ -647,7 +647,7 @@ def clause_action(
         and (verb := r.people_verbs.search(text, end, min(stop, end + r.people_verb_gap)))
         and not (kind == "participants" and verb.group().startswith(r.people_verbs_not))
         and text[verb.end() : verb.end() + 1] != "的"  # …地方实施的审批事项: a modifier
-        and not text.startswith(r.verb_nouns, verb.end())  # 281个人民调解组织: a body
+        and not text.startswith(r.verb_nouns, verb.end())  # 12个矛盾纠纷调处中心: a body
     ):
         s, e = verb.start(), stop  # 为1700多万困难和重度残疾人发放生活或护理补贴
     else:
@@ -791,7 +791,7 @@ def clause_subject(
 
 
 def colon_title(text: str, start: int) -> TextMatch | None:
-    """The name a sentence opens with before a colon (一、学前教育资助：386人), for a figure at
+    """The name a sentence opens with before a colon (二、困难学生生活补助：520人), for a figure at
     ``start`` after that colon; None where the name is generic, a statistic, or a report's
     own label or lead-in (工作实绩, 主要预期目标是: ``colon_title_not``)."""
     m = rules().colon_title.match(text)
@@ -811,7 +811,7 @@ def colon_title(text: str, start: int) -> TextMatch | None:
 
 def service_given(text: str, left: int, start: int, kind: str) -> TextMatch | None:
     """For people counted right after a noun phrase of the service they were given, with no
-    verb (贫困残疾儿童抢救性康复82人), that phrase; else None."""
+    verb (失能老人居家照护260人), that phrase; else None."""
     r = rules()
     if kind != "participants":
         return None
@@ -1084,7 +1084,7 @@ def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
 
 def restates(text: str, left: int, start: int) -> bool:
     """True where the clause ``[left, start)`` before a figure is only a verb of measure
-    (…突破300亿元，达到326.8亿元): the figure says again what the clause before measured."""
+    (…突破50亿元，达到52.3亿元): the figure says again what the clause before measured."""
     return text[left:start].strip("，,；; ") in rules().restating_verbs
 
 

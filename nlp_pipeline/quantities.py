@@ -661,7 +661,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     kind = r.unit_kind.get(unit, "count")
     left, right = clause_bounds(text, m.start(), m.end())
     if kind == "sessions" and r.befell_after.match(text, m.end(), right):
-        return "count"  # 应对12轮强降雨过程: what befell the place, held by no one
+        return "count"  # 经历5轮强降雨过程: what befell the place, held by no one
     clause = text[left:right]
     if unit in r.award_units and _speaks_of_awards(clause, r):
         return "award"
@@ -685,7 +685,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
     if unit in r.person_units and r.views_people.search(text, max(left, m.start() - 12), m.start()):
         return "count"  # 阅读量达815万人次, 粉丝31万人: pages opened, no one taking part
     if unit == "批" and r.visit_cues.search(text, left, m.start()):
-        return "sessions"  # 接待来访762批: visits received, as 批次
+        return "sessions"  # 接待来访326批: visits received, as 批次
     if unit == "期" and r.issue_cues.search(text, left, m.start()):
         return "count"  # issues of a bulletin or a board (编印《…简报》12期, 更换展板3期)
     if unit == "户" and r.household_people.match(text, m.end(), right):
@@ -701,7 +701,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
             text, _item_start_after(text, served.start(), m.start()), m.start()
         )
     ):
-        return "participants"  # 慰问困难职工183人，大病职工107人: the same help goes on
+        return "participants"  # 慰问困难职工86人，大病职工24人: the same help goes on
     if unit in r.person_units:
         # The figure's own item of a list (带队教师3名、学生30名): its neighbours' nouns
         # say nothing of it.
@@ -737,7 +737,7 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         presenters = [
             w
             for w in r.presenter_cues.finditer(near)
-            # 46支队伍500余名运动员: a word right after another figure is that one's thing
+            # 28支代表队360名运动员: a word right after another figure is that one's thing
             if not (w.end() <= figure_at and _after_figure(near, w.start()))
         ]
         if not presenters:
@@ -762,7 +762,7 @@ def _item_start_after(text: str, start: int, end: int) -> int:
 
 
 def _after_figure(text: str, at: int) -> bool:
-    """True where a digit stands in the three characters before ``at`` (46支|队伍): the word
+    """True where a digit stands in the three characters before ``at`` (28支|代表队): the word
     there is another figure's thing."""
     return any(c.isdigit() for c in text[max(0, at - 3) : at])
 

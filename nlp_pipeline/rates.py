@@ -173,7 +173,7 @@ def read_rates(text: str) -> list[RateMatch]:
             if minus:
                 sign = -sign
         elif out and r.list_joiner.fullmatch(text, out[-1].end, start):
-            # a later item of a list of rates (占全省比重30.4%、39.7%) is of the first's kind
+            # a later item of a list of rates (占全市比重21.5%、33.8%) is of the first's kind
             kind = out[-1].kind
             if kind == "change":
                 sign = (1 if out[-1].value >= 0 else -1) * (-1 if minus else 1)

@@ -429,7 +429,7 @@ def assemble(
         ):
             # A title with no event word names a budget line: it takes money only. A title
             # naming an activity yields to the figure's clause's own action (【…】…接待来访
-            # 762批), to the action an earlier figure took (…762批1368人次) and to the total
+            # 326批), to the action an earlier figure took (…326批1150人次) and to the total
             # a part breaks down: it names the figures whose sentence names nothing.
             key = "title"
             event_of[key] = title
@@ -443,7 +443,7 @@ def assemble(
             and event_of.get(last_key) is not None
             and events.restates(sentence.text, left, q.start)
         ):
-            key = last_key  # …总财力突破300亿元，达到326.8亿元: the same measure, said exactly
+            key = last_key  # …可用财力突破50亿元，达到52.3亿元: the same measure, said exactly
         elif (action := _clipped(_fallback_event(sentence.text, q), figures)) is not None or (
             action := _carried(sentence.text, q, fallbacks)
         ) is not None:
@@ -619,7 +619,7 @@ def _statistic(
         return False
     left = item_start(text, clause_bounds(text, q.start, q.end)[0], q.start)
     if q.kind == "count" and events.reaches_level(text, left, q.start):
-        return True  # …，信用村增加到318个: how many there are now
+        return True  # …，示范社增加到27家: how many there are now
     stat_end = events.statistic_end(text, left, q.start)
     if stat_end is None and left > 0 and text[left - 1] in "：:":
         # a title naming the statistic opens the clause (（二）二产增加值：完成40亿元)
@@ -687,7 +687,7 @@ def _respective(
 
 _RESPECTIVELY = regex.compile("分别")
 _LIST_GAP = set("、，,和及与 ")
-# ... or the people a figure counts and a joiner (2.1万名困难残疾人和2.5万名…)
+# ... or the people a figure counts and a joiner (3200名高龄老人和860名…)
 _LIST_NOUN_GAP = regex.compile(r"[^\d，。；：、]{1,10}?[和及与、]")
 
 
@@ -745,7 +745,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     if action is not None and events.is_cut(action.text):
         return None  # 3个…实验室和3个隔离点: the figure opens a conjunct of its own
     if action is not None and q.kind == "money" and events.names_bare_money(action.text):
-        return None  # 共募集资金1100多万元: money raised, no action named
+        return None  # 共募集资金260余万元: money raised, no action named
     if (
         action is not None
         and q.kind == "count"
@@ -762,7 +762,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
 
 
 def _colon_title(text: str, q: QuantityMatch) -> events.TextMatch | None:
-    """The name before the colon a figure's sentence opens with (一、学前教育资助：386人), for
+    """The name before the colon a figure's sentence opens with (二、困难学生生活补助：520人), for
     figures other than counts (a count counts its own thing); not a budget line's name
     (公务用车运行维护费：…), which the budget stage reads."""
     if q.kind == "count":
@@ -773,7 +773,7 @@ def _colon_title(text: str, q: QuantityMatch) -> events.TextMatch | None:
 
 def _acts_on_its_own(text: str, q: QuantityMatch, figures: list[QuantityMatch]) -> bool:
     """True where a figure's clause names what it is of by itself (its action, subject or
-    list item: 接待来访762批, 审核发放救助款888.5万元), the fallback event it would take."""
+    list item: 接待来访326批, 发放助学金62万元), the fallback event it would take."""
     action = _clipped(_fallback_event(text, q), figures)
     # a verb alone (…，共计接待150人次) names nothing the title does not
     return action is not None and not events.ends_in_verb(action.text)
@@ -782,7 +782,7 @@ def _acts_on_its_own(text: str, q: QuantityMatch, figures: list[QuantityMatch]) 
 def _clipped(
     action: events.TextMatch | None, figures: list[QuantityMatch]
 ) -> events.TextMatch | None:
-    """``action`` cut before a figure it runs into (为…重点人群每年免费体检一次: 免费体检), or None
+    """``action`` cut before a figure it runs into (为…孕产妇每年免费筛查一次: 免费筛查), or None
     where too little is left."""
     if action is None:
         return None
@@ -867,7 +867,7 @@ def _counted_objects(
 
 
 def _names_after(text: str, end: int) -> bool:
-    """True where a noun follows a count's unit (46支队伍): the count names its object."""
+    """True where a noun follows a count's unit (28支代表队): the count names its object."""
     return is_han(text[end : end + 1])
 
 
