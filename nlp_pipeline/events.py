@@ -79,6 +79,7 @@ class _Rules:
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
+    action_fillers: tuple[str, ...]
     max_title_chars: int
     phrase_patterns: list[tuple[regex.Pattern[str], str]]
     dates: list[tuple[regex.Pattern[str], str]]
@@ -209,6 +210,9 @@ def rules() -> _Rules:
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
+        action_fillers=tuple(
+            sorted(patterns.require(data, "action_fillers", list, name), key=len, reverse=True)
+        ),
         max_title_chars=int(data.get("max_title_chars", 15)),
         phrase_patterns=[
             (patterns.compile_regex(p["regex"], name, "phrase_patterns"), str(p["type"]))
@@ -658,21 +662,15 @@ def clause_action(
     return TextMatch(s, e, text[s:e])
 
 
-# Words a clause's action may end in before its figure that are none of its name (…累计120课时次,
-# …共计, …达到): dropped whole, longest first, so that 累计 does not leave 累 (nor 统计 统).
-_FILLERS = (
-    *("累计", "共计", "合计", "总计", "达到", "超过"),
-    *("的", "为", "达", "约", "近", "超", "共"),
-)
-
-
 def _without_fillers(text: str, s: int, e: int) -> int:
-    """``e`` moved back over the filler words and spaces ``text[s:e]`` ends in."""
+    """``e`` moved back over the filler words (``action_fillers``) and spaces ``text[s:e]``
+    ends in."""
+    fillers = rules().action_fillers
     while e > s:
         if text[e - 1].isspace():
             e -= 1
             continue
-        filler = next((f for f in _FILLERS if text.endswith(f, s, e)), None)
+        filler = next((f for f in fillers if text.endswith(f, s, e)), None)
         if filler is None:
             return e
         e -= len(filler)

@@ -306,10 +306,6 @@ def _groups_digits(text: str, i: int) -> bool:
     )
 
 
-# What a declared unit multiplies a bare number by (单位：万元: 10,000 yuan).
-_DECLARED_MULTIPLIER = {None: 1.0, "千": 1e3, "万": 1e4, "百万": 1e6, "亿": 1e8}
-
-
 def declared_unit(text: str) -> tuple[int, float] | None:
     """Where the last unit declaration of ``text`` (单位：万元) ends, and what it multiplies
     a bare number by; None where ``text`` declares none."""
@@ -319,7 +315,10 @@ def declared_unit(text: str) -> tuple[int, float] | None:
     if not found:
         return None
     m = found[-1]
-    return m.end(), _DECLARED_MULTIPLIER[m.group("mult")]
+    multiplier = 1.0  # 单位：万元: 10,000 yuan; 百万 is 百 times 万, by the figures' multipliers
+    for ch in m.group("mult") or "":
+        multiplier *= rules().multipliers[ch]
+    return m.end(), multiplier
 
 
 def with_bare_money(

@@ -407,6 +407,10 @@ def assemble(
             continue
         if ev is not None and (part := _part_named(sentence.text, q, ev)) is not None:
             ev = part
+        # what the figure's own clause names, and the total it breaks down: asked by a title
+        # first, then by the branches below, worked out once
+        own = _Once(_own_event, sentence.text, q, figures)
+        whole = _Once(_whole_of, sentence.text, q, placed)
         if ev is not None:
             key = (ev.start, ev.end)
             m = _mention(doc, sentence, ev.start, ev.end)
@@ -421,9 +425,9 @@ def assemble(
             and not (
                 title_named
                 and (
-                    _acts_on_its_own(sentence.text, q, figures)
+                    _names_action(own())
                     or _carried(sentence.text, q, fallbacks) is not None
-                    or _whole_of(sentence.text, q, placed) is not None
+                    or whole() is not None
                 )
             )
         ):
@@ -433,8 +437,8 @@ def assemble(
             # a part breaks down: it names the figures whose sentence names nothing.
             key = "title"
             event_of[key] = title
-        elif (whole := _whole_of(sentence.text, q, placed)) is not None:
-            key = whole  # 共接种疫苗…剂，其中，首针…剂: a part of the total's
+        elif (total := whole()) is not None:
+            key = total  # 共接种疫苗…剂，其中，首针…剂: a part of the total's
         elif topic is not None and q.kind in topic_kinds and (carried := topic()) is not None:
             key = "topic"
             event_of[key] = carried
@@ -444,7 +448,7 @@ def assemble(
             and events.restates(sentence.text, left, q.start)
         ):
             key = last_key  # …可用财力突破50亿元，达到52.3亿元: the same measure, said exactly
-        elif (action := _clipped(_fallback_event(sentence.text, q), figures)) is not None or (
+        elif (action := own()) is not None or (
             action := _carried(sentence.text, q, fallbacks)
         ) is not None:
             if events.is_effect(action) and event_of.get(last_key) is not None and last_end <= left:
@@ -771,12 +775,18 @@ def _colon_title(text: str, q: QuantityMatch) -> events.TextMatch | None:
     return None if found is None or budget.find_lines(found.text) else found
 
 
-def _acts_on_its_own(text: str, q: QuantityMatch, figures: list[QuantityMatch]) -> bool:
-    """True where a figure's clause names what it is of by itself (its action, subject or
-    list item: 接待来访326批, 发放助学金62万元), the fallback event it would take."""
-    action = _clipped(_fallback_event(text, q), figures)
-    # a verb alone (…，共计接待150人次) names nothing the title does not
-    return action is not None and not events.ends_in_verb(action.text)
+def _own_event(
+    text: str, q: QuantityMatch, figures: list[QuantityMatch]
+) -> events.TextMatch | None:
+    """What a figure's own clause names it of (its action, subject or list item: 接待来访
+    326批, 发放助学金62万元), cut before any other figure: its fallback event."""
+    return _clipped(_fallback_event(text, q), figures)
+
+
+def _names_action(own: events.TextMatch | None) -> bool:
+    """True where a figure's own clause names more than a verb alone (…，共计接待150人次
+    names nothing a title does not)."""
+    return own is not None and not events.ends_in_verb(own.text)
 
 
 def _clipped(
