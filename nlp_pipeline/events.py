@@ -99,6 +99,7 @@ class _Rules:
     pointer_kind: regex.Pattern[str]
     statistics: regex.Pattern[str]
     revenue: regex.Pattern[str]
+    revenue_over_rate: regex.Pattern[str]
     from_to: regex.Pattern[str]
     created_verbs: tuple[str, ...]
     done_to: regex.Pattern[str]
@@ -258,6 +259,7 @@ def rules() -> _Rules:
         pointer_kind=patterns.optional_regex(data, "pointer_kind", name),
         statistics=_words(data, "statistics", name),
         revenue=patterns.optional_regex(data, "revenue", name),
+        revenue_over_rate=patterns.optional_regex(data, "revenue_over_rate", name),
         from_to=patterns.optional_regex(data, "from_to", name),
         created_verbs=tuple(data.get("created_verbs", [])),
         done_to=patterns.optional_regex(data, "done_to", name),
@@ -1075,6 +1077,10 @@ def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
     """The revenue a money figure's clause ``[left, start)`` ends by naming (财政总收入18.6
     亿元, 地方财政收入完成…): the revenue line, its event."""
     m = rules().revenue.search(text, left, start)
+    if m is None and left > 0:
+        # 全口径财政收入年均增长18.5%，达到2765亿元: the revenue and its rate in the clause before
+        before = clause_bounds(text, left - 1, left - 1)[0]
+        m = rules().revenue_over_rate.search(text, before, start)
     if m is None:
         return None
     return TextMatch(m.start("event"), m.end("event"), m.group("event"))

@@ -865,7 +865,13 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
         # what the figure is comes from the clause's subject.
         base = _last_carried(text, start, r)
         return r.role_of[base.group()] if base else "other"
-    cues = [c.group() for c in r.role_cues.finditer(text, left, start)]
+    # A change word whose own figure is a rate (年均增长7.1%、达到1.77万亿元) is that rate's:
+    # it says nothing of the amount after it.
+    cues = [
+        c.group()
+        for c in r.role_cues.finditer(text, left, start)
+        if not (r.role_of[c.group()] == "change" and _RATE_AFTER.match(text, c.end()))
+    ]
     level = bool(cues) and r.role_of[cues[-1]] == "level"
     cues = [c for c in cues if r.role_of[c] != "level"]
     cue = cues[-1] if cues else None
@@ -912,8 +918,12 @@ def _last_carried(text: str, end: int, r: _Rules) -> regex.Match[str] | None:
     """The last cue before ``end`` of a role an earlier clause lends (budget, spent,
     income), or None."""
     cues = r.role_cues.finditer(text, 0, end)
-    carried = [c for c in cues if r.role_of[c.group()] in r.carried_roles]
-    return carried[-1] if carried else None
+    # A nearer cue of what a figure is not (总财力, 可支配收入: other) ends what is lent:
+    # 预算支出翻番，总财力突破300亿元，达到326.8亿元 is no budget.
+    said = [c for c in cues if r.role_of[c.group()] in (*r.carried_roles, "other")]
+    if not said or r.role_of[said[-1].group()] == "other":
+        return None
+    return said[-1]
 
 
 def _staged(text: str, left: int, start: int, r: _Rules) -> bool:
