@@ -1078,7 +1078,7 @@ def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
     亿元, 地方财政收入完成…): the revenue line, its event."""
     m = rules().revenue.search(text, left, start)
     if m is None and left > 0:
-        # 全口径财政收入年均增长18.5%，达到2765亿元: the revenue and its rate in the clause before
+        # 全口径财政收入五年年均增长9%，达到840亿元: the revenue and its rate in the clause before
         before = clause_bounds(text, left - 1, left - 1)[0]
         m = rules().revenue_over_rate.search(text, before, start)
     if m is None:

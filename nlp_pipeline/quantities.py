@@ -865,7 +865,7 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
         # what the figure is comes from the clause's subject.
         base = _last_carried(text, start, r)
         return r.role_of[base.group()] if base else "other"
-    # A change word whose own figure is a rate (年均增长7.1%、达到1.77万亿元) is that rate's:
+    # A change word whose own figure is a rate (年均增长6.2%、达到4800亿元) is that rate's:
     # it says nothing of the amount after it.
     cues = [
         c.group()
@@ -919,7 +919,7 @@ def _last_carried(text: str, end: int, r: _Rules) -> regex.Match[str] | None:
     income), or None."""
     cues = r.role_cues.finditer(text, 0, end)
     # A nearer cue of what a figure is not (总财力, 可支配收入: other) ends what is lent:
-    # 预算支出翻番，总财力突破300亿元，达到326.8亿元 is no budget.
+    # 预算支出增长一倍，可用财力超过80亿元，为82.6亿元 is no budget.
     said = [c for c in cues if r.role_of[c.group()] in (*r.carried_roles, "other")]
     if not said or r.role_of[said[-1].group()] == "other":
         return None
