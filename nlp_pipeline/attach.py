@@ -258,7 +258,17 @@ def _active_before(s: Scene) -> events.EventMatch | None:
     """…举办…培训班，培训学员200人: the nearest active phrase before, unless it is busy and
     the figure's clause states something of its own (…新增税费优惠超过2.2万亿元，增发1万亿元
     国债…)."""
+    if s.q.kind == "count" and events.counts_measured(s.text, s.left, s.q.start, s.right):
+        return None  # …，32个重点项目完成投资…: how many projects, no earlier phrase's figure
     return s.before[-1] if s.before and not s.blocked else None
+
+
+def _counted_subject(s: Scene) -> events.EventMatch | None:
+    """…等项目进展顺利，32个重点项目完成投资150亿元: a money figure whose own clause opens
+    with a count of things and measures them (完成投资, 实现…) is those things', not what an
+    earlier clause named."""
+    found = events.counted_subject(s.text, s.left, s.q.start)
+    return events.as_event(found) if found is not None else None
 
 
 def _own_clause_action(s: Scene) -> events.EventMatch | None:
@@ -328,6 +338,7 @@ _NOT_HELD_TYPES = frozenset({"project", "other"})
 # Every rule attach.yaml may name.
 RULES: dict[str, Rule] = {
     "own_clause_action": _own_clause_action,
+    "counted_subject": _counted_subject,
     "honour_named_before": _honour_named_before,
     "named_right_after": _named_right_after,
     "contest_entered": _contest_entered,

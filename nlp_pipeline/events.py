@@ -100,6 +100,7 @@ class _Rules:
     statistics: regex.Pattern[str]
     revenue: regex.Pattern[str]
     revenue_over_rate: regex.Pattern[str]
+    counted_subject: regex.Pattern[str]
     from_to: regex.Pattern[str]
     created_verbs: tuple[str, ...]
     done_to: regex.Pattern[str]
@@ -260,6 +261,7 @@ def rules() -> _Rules:
         statistics=_words(data, "statistics", name),
         revenue=patterns.optional_regex(data, "revenue", name),
         revenue_over_rate=patterns.optional_regex(data, "revenue_over_rate", name),
+        counted_subject=patterns.optional_regex(data, "counted_subject", name),
         from_to=patterns.optional_regex(data, "from_to", name),
         created_verbs=tuple(data.get("created_verbs", [])),
         done_to=patterns.optional_regex(data, "done_to", name),
@@ -1071,6 +1073,31 @@ def statistic_end(text: str, left: int, start: int) -> int | None:
     before a figure ends (全区实现地区生产总值…, 固定资产投资完成…), or None."""
     found = list(rules().statistics.finditer(text, left, start))
     return found[-1].end() if found else None
+
+
+def counted_subject(text: str, left: int, start: int) -> TextMatch | None:
+    """The things a clause ``[left, start)`` opens by counting and then measures (32个重点项目
+    完成投资…: 重点项目), or None."""
+    m = rules().counted_subject.match(text[left:start])
+    if m is None or is_generic(m.group("event")):
+        return None
+    return TextMatch(left + m.start("event"), left + m.end("event"), m.group("event"))
+
+
+# What may stand before a count that opens its clause (全市32个…).
+_COUNT_OPENERS = ("", "全国", "全省", "全市", "全县", "全区", "其中")
+
+
+def counts_measured(text: str, left: int, start: int, right: int) -> bool:
+    """True for a count at ``start`` that opens its clause ``[left, right)`` and whose things
+    the clause then measures (32个重点项目完成投资…亿元): how many there were, no event's."""
+    if text[left:start].strip("，,；; ") not in _COUNT_OPENERS:
+        return False
+    i = start  # the next figure's start, after the count's own digits
+    while i < right and (text[i].isdigit() or text[i] == "."):
+        i += 1
+    nxt = next((j for j in range(i, right) if text[j].isdigit()), None)
+    return nxt is not None and counted_subject(text, left, nxt) is not None
 
 
 def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
