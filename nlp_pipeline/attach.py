@@ -259,12 +259,20 @@ def _active_before(s: Scene) -> events.EventMatch | None:
     the figure's clause states something of its own (…新增税费优惠超过2.2万亿元，增发1万亿元
     国债…)."""
     if s.q.kind == "count" and events.counts_measured(s.text, s.left, s.q.start, s.right):
-        return None  # …，32个重点项目完成投资…: how many projects, no earlier phrase's figure
+        return None  # …，32个市级项目完成投资…: how many projects, no earlier phrase's figure
     return s.before[-1] if s.before and not s.blocked else None
 
 
+def _served_in_own_clause(s: Scene) -> events.EventMatch | None:
+    """…实施危房改造，为120户低保家庭提供就业帮扶: people a clause opens by serving (为…) take
+    the service their own clause names after them, not an earlier clause's."""
+    if not events.opens_serving(s.text, s.left, s.q.start):
+        return None
+    return s.after_same[0] if s.after_same else None
+
+
 def _counted_subject(s: Scene) -> events.EventMatch | None:
-    """…等项目进展顺利，32个重点项目完成投资150亿元: a money figure whose own clause opens
+    """…等项目进展顺利，32个市级项目完成投资150亿元: a money figure whose own clause opens
     with a count of things and measures them (完成投资, 实现…) is those things', not what an
     earlier clause named."""
     found = events.counted_subject(s.text, s.left, s.q.start)
@@ -339,6 +347,7 @@ _NOT_HELD_TYPES = frozenset({"project", "other"})
 RULES: dict[str, Rule] = {
     "own_clause_action": _own_clause_action,
     "counted_subject": _counted_subject,
+    "served_in_own_clause": _served_in_own_clause,
     "honour_named_before": _honour_named_before,
     "named_right_after": _named_right_after,
     "contest_entered": _contest_entered,

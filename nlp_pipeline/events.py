@@ -101,6 +101,7 @@ class _Rules:
     revenue: regex.Pattern[str]
     revenue_over_rate: regex.Pattern[str]
     counted_subject: regex.Pattern[str]
+    serving_opening: regex.Pattern[str]
     from_to: regex.Pattern[str]
     created_verbs: tuple[str, ...]
     done_to: regex.Pattern[str]
@@ -262,6 +263,7 @@ def rules() -> _Rules:
         revenue=patterns.optional_regex(data, "revenue", name),
         revenue_over_rate=patterns.optional_regex(data, "revenue_over_rate", name),
         counted_subject=patterns.optional_regex(data, "counted_subject", name),
+        serving_opening=patterns.optional_regex(data, "serving_opening", name),
         from_to=patterns.optional_regex(data, "from_to", name),
         created_verbs=tuple(data.get("created_verbs", [])),
         done_to=patterns.optional_regex(data, "done_to", name),
@@ -1088,9 +1090,15 @@ def counted_subject(text: str, left: int, start: int) -> TextMatch | None:
 _COUNT_OPENERS = ("", "全国", "全省", "全市", "全县", "全区", "其中")
 
 
+def opens_serving(text: str, left: int, start: int) -> bool:
+    """True where the clause ``[left, start)`` before a figure only opens by serving (全年为…,
+    累计为…): the people after 为 are whom the clause's own service reached."""
+    return rules().serving_opening.fullmatch(text[left:start].strip()) is not None
+
+
 def counts_measured(text: str, left: int, start: int, right: int) -> bool:
     """True for a count at ``start`` that opens its clause ``[left, right)`` and whose things
-    the clause then measures (32个重点项目完成投资…亿元): how many there were, no event's."""
+    the clause then measures (32个市级项目完成投资…亿元): how many there were, no event's."""
     if text[left:start].strip("，,；; ") not in _COUNT_OPENERS:
         return False
     i = start  # the next figure's start, after the count's own digits

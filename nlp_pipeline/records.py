@@ -738,7 +738,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
     counts, the topic the sentence opens with (扶贫攻坚力度加大，…)."""
     left, right = clause_bounds(text, q.start, q.end)
     if q.kind == "count" and events.counts_measured(text, left, q.start, right):
-        return None  # 32个重点项目完成投资…亿元: how many projects, no action's figure
+        return None  # 32个市级项目完成投资…亿元: how many projects, no action's figure
     found = (
         events.clause_subject(text, left, q.start, q.text, q.kind)
         or list_item(text, q, left)
