@@ -1078,16 +1078,18 @@ def statistic_end(text: str, left: int, start: int) -> int | None:
 
 
 def counted_subject(text: str, left: int, start: int) -> TextMatch | None:
-    """The things a clause ``[left, start)`` opens by counting and then measures (32个重点项目
-    完成投资…: 重点项目), or None."""
-    m = rules().counted_subject.match(text[left:start])
-    if m is None or is_generic(m.group("event")):
+    """The things a clause ``[left, start)`` opens by counting and then measures (32个市级项目
+    完成投资…: 市级项目), or None."""
+    m = _counted(text, left, start)
+    if m is None:
         return None
     return TextMatch(left + m.start("event"), left + m.end("event"), m.group("event"))
 
 
-# What may stand before a count that opens its clause (全市32个…).
-_COUNT_OPENERS = ("", "全国", "全省", "全市", "全县", "全区", "其中")
+def _counted(text: str, left: int, start: int) -> regex.Match[str] | None:
+    """The match of ``counted_subject`` over the clause ``[left, start)``, unless generic."""
+    m = rules().counted_subject.match(text[left:start])
+    return None if m is None or is_generic(m.group("event")) else m
 
 
 def opens_serving(text: str, left: int, start: int) -> bool:
@@ -1099,13 +1101,12 @@ def opens_serving(text: str, left: int, start: int) -> bool:
 def counts_measured(text: str, left: int, start: int, right: int) -> bool:
     """True for a count at ``start`` that opens its clause ``[left, right)`` and whose things
     the clause then measures (32个市级项目完成投资…亿元): how many there were, no event's."""
-    if text[left:start].strip("，,；; ") not in _COUNT_OPENERS:
-        return False
     i = start  # the next figure's start, after the count's own digits
     while i < right and (text[i].isdigit() or text[i] == "."):
         i += 1
     nxt = next((j for j in range(i, right) if text[j].isdigit()), None)
-    return nxt is not None and counted_subject(text, left, nxt) is not None
+    m = _counted(text, left, nxt) if nxt is not None else None
+    return m is not None and left + m.start("count") == start
 
 
 def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
@@ -1115,7 +1116,8 @@ def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
     if m is None and left > 0:
         # 全口径财政收入五年年均增长9%，达到840亿元: the revenue and its rate in the clause before
         before = clause_bounds(text, left - 1, left - 1)[0]
-        m = rules().revenue_over_rate.search(text, before, start)
+        rate = rules().revenue_over_rate.search(text, before, start)
+        m = rules().revenue.search(text, before, rate.start()) if rate is not None else None
     if m is None:
         return None
     return TextMatch(m.start("event"), m.end("event"), m.group("event"))
