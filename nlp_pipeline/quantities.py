@@ -70,6 +70,8 @@ class _Rules:
     base_before: regex.Pattern[str]
     sessions_noun: regex.Pattern[str]
     head_count: regex.Pattern[str]
+    medal_tally: regex.Pattern[str]
+    medal_levels: dict[str, str]
     presenter_cues: regex.Pattern[str]
     attendee_modifiers: tuple[str, ...]
     participant_nouns: regex.Pattern[str]
@@ -212,6 +214,8 @@ def rules() -> _Rules:
         base_before=patterns.optional_regex(data, "base_before", name),
         sessions_noun=cue_regex("sessions_noun"),
         head_count=patterns.optional_regex(data, "head_count", name),
+        medal_tally=patterns.optional_regex(data, "medal_tally", name),
+        medal_levels={str(k): str(v) for k, v in (data.get("medal_levels") or {}).items()},
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
         participant_nouns=alt(cues.get("participant_nouns", []), "kind_cues.participant_nouns"),
@@ -358,7 +362,8 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     pattern = r.figure_mixed if _MIXED_HINT.search(text) else r.figure
     m = pattern.search(text)
     large = "万" in text or "亿" in text  # the only figures read without a unit
-    if m is None and not large and "人数" not in text and "零" not in text:
+    medals = _MEDAL_HINT.search(text) is not None
+    if m is None and not large and not medals and "人数" not in text and "零" not in text:
         return []  # most sentences: nothing to read, no regions to find
     quoted = quoted_regions(text)
     excluded = [(x.start(), x.end()) for x in r.exclude.finditer(text)]
@@ -374,6 +379,8 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         found.extend(_shared_unit(text, r, found))
     if "人数" in text:
         found.extend(_head_counts(text, r, found, quoted))
+    if medals:
+        found.extend(_medals(text, r, found, quoted))
     if large:
         found.extend(_implicit_people(text, r, quoted, found, excluded))
     if "零" in text:
@@ -455,6 +462,31 @@ def _head_counts(
             qualifier = (numbers.qualifier_for(pre, "prefix") or "exact") if pre else "exact"
         out.append(
             QuantityMatch(start, end, text[start:end], "participants", value, "人", qualifier)
+        )
+    return out
+
+
+# A numeral touching a metal: the only place a medal tally (patterns: medal_tally) can be.
+_MEDAL_HINT = regex.compile(r"[一二两三四五六七八九十\d][金银铜]")
+
+
+def _medals(
+    text: str, r: _Rules, taken: list[QuantityMatch], quoted: list[tuple[int, int]]
+) -> list[QuantityMatch]:
+    """Medals told without a measure word (夺得两金一银): each numeral and metal is that
+    many awards, the metal its unit and its medal the level."""
+    out: list[QuantityMatch] = []
+    for m in r.medal_tally.finditer(text):
+        start, end = m.span()
+        if _inside(start, quoted) or any(t.start < end and start < t.end for t in taken):
+            continue
+        value = numbers.parse_number(m.group("num"))
+        if value is None:
+            continue
+        medal = m.group("medal")
+        level = r.medal_levels.get(medal)
+        out.append(
+            QuantityMatch(start, end, m.group(), "award", value, medal, "exact", level=level)
         )
     return out
 
@@ -708,15 +740,19 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
         near_start = max(item_left, m.start() - 8)
         near = text[near_start : min(item_right, m.end() + 8)]
         trained = (
-            r.trained_after.match(text, m.end(), right) is not None
-            or r.class_size.search(text, left, m.start()) is not None
-            or r.taught_before.search(text, left, m.start()) is not None
-        ) or (
-            "对" in text[left : m.start()]
-            and r.trained_frame.match(text, m.end(), right) is not None
-        ) or (
-            "为" in text[max(left, m.start() - 6) : m.start()]
-            and r.served_frame.match(text, m.end(), right) is not None
+            (
+                r.trained_after.match(text, m.end(), right) is not None
+                or r.class_size.search(text, left, m.start()) is not None
+                or r.taught_before.search(text, left, m.start()) is not None
+            )
+            or (
+                "对" in text[left : m.start()]
+                and r.trained_frame.match(text, m.end(), right) is not None
+            )
+            or (
+                "为" in text[max(left, m.start() - 6) : m.start()]
+                and r.served_frame.match(text, m.end(), right) is not None
+            )
         )
         attends = (
             trained
