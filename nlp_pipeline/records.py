@@ -46,6 +46,7 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
     previous: Sentence | None = None
     previous_bare = False  # the previous sentence held no figure
     history: list[Sentence] = []  # the sentences before this one under its heading
+    lead: list[Sentence] = []  # the first sentences under the heading: a story's opening
     previous_found: list[ActivityRecord] = []  # the records of the sentence before
     declared: tuple[str | None, float] | None = None  # a unit declared for the section
     for sentence in segment(doc):
@@ -61,15 +62,24 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
         under_same_heading = previous is not None and previous.section == sentence.section
         earlier = previous if not same and under_same_heading else None
         if not under_same_heading:
-            history = []
+            history, lead = [], []
         found = sentence_records(
-            doc, sentence, previous if same else None, previous_bare, earlier, history, bare
+            doc,
+            sentence,
+            previous if same else None,
+            previous_bare,
+            earlier,
+            history,
+            bare,
+            lead,
         )
         if same and previous_found:
             _execution_after(doc, previous, sentence, found, previous_found)
         previous_found = found
         records.extend(found)
         history = [*history[-_HISTORY + 1 :], sentence]
+        if len(lead) < _LEAD:
+            lead.append(sentence)
         previous, previous_bare = sentence, not found
     for i, rec in enumerate(records):
         rec.record_id = f"{doc.doc_id}:{i:04d}"
@@ -134,6 +144,7 @@ def sentence_records(
     earlier: Sentence | None = None,
     history: list[Sentence] | None = None,
     bare: tuple[int, float] | None = None,
+    lead: list[Sentence] | None = None,
 ) -> list[ActivityRecord]:
     """The records of one sentence. ``previous`` is the paragraph's sentence before it:
     where this one refers back (``举办…机器人大赛。共有300多名选手参加比赛``), the
@@ -146,7 +157,9 @@ def sentence_records(
     before pointed back itself, a pointer here points to the sentence that one pointed
     to (``history``: the sentences before this one under its heading). ``bare`` is where a
     unit declared for the section (单位：万元) holds from in this sentence and what it
-    multiplies: bare numbers after a money word there are money."""
+    multiplies: bare numbers after a money word there are money. ``lead`` is the first
+    sentences under the heading, where a story names its activity: a pointer by a kind word
+    (活动现场，…) reaches them past the sentences ``history`` holds."""
     found = find_quantities(sentence.text)
     if bare is not None:
         found = with_bare_money(sentence.text, found, bare[1], bare[0])
@@ -166,7 +179,8 @@ def sentence_records(
     elif previous is not None and back:
         noun = events.refer_noun(sentence.text) or events.pointed_kind(sentence.text)
         older = [s for s in history or [] if s.paragraph == previous.paragraph]
-        topic = _Once(_topic_back, doc, pointed, previous, older, noun, history or [])
+        reach = [*(s for s in lead or [] if s not in (history or [])), *(history or [])]
+        topic = _Once(_topic_back, doc, pointed, previous, older, noun, reach)
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
         # A list of prizes goes on after a semicolon: its earlier part's competition.
         topic, topic_kinds = _Once(_competition, doc, previous), frozenset({"award"})
@@ -208,8 +222,10 @@ def _paragraph_contest(doc: Document, before: list[Sentence]) -> Event | None:
     return None
 
 
-# How many sentences back a pointer after pointers may reach.
+# How many sentences back a pointer after pointers may reach, and how many opening
+# sentences under a heading a pointer by a kind word reaches besides.
 _HISTORY = 6
+_LEAD = 2
 
 
 def _antecedent(history: list[Sentence]) -> Sentence | None:
