@@ -109,6 +109,7 @@ class _Rules:
     done_to_object: regex.Pattern[str]
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
+    recipient_opening: regex.Pattern[str]
     period_openings: tuple[str, ...]
     introduction: regex.Pattern[str]
     continuing_ends: tuple[str, ...]
@@ -275,6 +276,7 @@ def rules() -> _Rules:
         ),
         report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
+        recipient_opening=patterns.optional_regex(data, "recipient_opening", name),
         period_openings=tuple(data.get("period_openings", [])),
         introduction=patterns.optional_regex(data, "introduction", name),
         continuing_ends=tuple(data.get("continuing_ends", [])),
@@ -368,8 +370,10 @@ def events_in(
             continue
         first = bisect_right(starts, hs) - 1  # the token holding the head's start
         prefix = text[starts[first] : hs]
-        if prefix and (prefix in r.stops or any(ch in CLAUSE_BREAKS for ch in prefix)) and not (
-            _modifies_head(tokens, first, prefix, head, r)
+        if (
+            prefix
+            and (prefix in r.stops or any(ch in CLAUSE_BREAKS for ch in prefix))
+            and not (_modifies_head(tokens, first, prefix, head, r))
         ):
             left = hs  # the head's token starts with a verb (出席会议): stop there
         else:
@@ -1050,6 +1054,14 @@ def states_own_item(item: str) -> bool:
 
 
 _ITEM_MIN_HAN = 4
+
+
+def strip_recipient(clause: str) -> str:
+    """A clause's words without the recipient it opens with (向居民发放…, 为群众提供…: 发放…,
+    提供…) and the joining words before (，同时, 还)."""
+    clause = clause.lstrip("，,；;、 并还同时共累计")
+    m = rules().recipient_opening.match(clause)
+    return clause[m.end() :] if m is not None else clause
 
 
 def hands_out(action: str) -> bool:

@@ -169,6 +169,7 @@ def sentence_records(
     matched = matching.rule_matches(sentence.text, doc.year, found)
     topic: Callable[[], Event | None] | None = None
     topic_kinds = _CARRIED_KINDS
+    outputs_of_topic = False  # the sentence opens by pointing back (此次活动…, 活动现场，…)
     back = events.refers_back(sentence.text) or (previous_bare and events.reports_on(sentence.text))
     pointed = _Once(_antecedent, history or [])  # read only if asked
     if previous is None and earlier is not None and back:
@@ -181,6 +182,7 @@ def sentence_records(
         older = [s for s in history or [] if s.paragraph == previous.paragraph]
         reach = [*(s for s in lead or [] if s not in (history or [])), *(history or [])]
         topic = _Once(_topic_back, doc, pointed, previous, older, noun, reach)
+        outputs_of_topic = noun is not None
     elif previous is not None and previous.text.rstrip().endswith(events.continuing_ends()):
         # A list of prizes goes on after a semicolon: its earlier part's competition.
         topic, topic_kinds = _Once(_competition, doc, previous), frozenset({"award"})
@@ -195,7 +197,15 @@ def sentence_records(
         contest_from = [s for s in history or [] if s.paragraph == sentence.paragraph]
     paragraph_topic = _Once(_paragraph_contest, doc, contest_from) if contest_from else None
     return assemble(
-        doc, sentence, matched, topic, topic_kinds, campaign, paragraph_topic, lent_role
+        doc,
+        sentence,
+        matched,
+        topic,
+        topic_kinds,
+        campaign,
+        paragraph_topic,
+        lent_role,
+        outputs_of_topic,
     )
 
 
@@ -365,6 +375,7 @@ def assemble(
     campaign: Callable[[], Event | None] | None = None,
     paragraph_topic: Callable[[], Event | None] | None = None,
     lent_role: str | None = None,
+    outputs_of_topic: bool = False,
 ) -> list[ActivityRecord]:
     """Group the sentence's figures by the event each belongs to, from the rules'
     matches ``matched`` (``matching.rule_matches``: figures, events, lines, dates,
@@ -373,7 +384,10 @@ def assemble(
     sentence may report by verb phrases (``发放宣传资料…份``); ``paragraph_topic`` the
     activity an earlier sentence of the paragraph named, for figures nothing else names;
     ``lent_role`` the role of the total whose parts this sentence lists, for money
-    figures with no role cue of their own."""
+    figures with no role cue of their own. ``outputs_of_topic`` says the sentence opens
+    by pointing back to ``topic`` (此次活动…, 活动现场，…): what its clauses hand out or
+    serve (发放资料…份, 为群众提供咨询…人次) is that activity's output, not events of their
+    own."""
     figures: list[QuantityMatch] = list(matched["quantities"])
     lines = [_line_event(m) for m in matched["lines"]]
     title, title_named = _title_event(doc, sentence)
@@ -412,6 +426,14 @@ def assemble(
             ev = attach_line(sentence.text, q, ev, lines)
             if ev is None or ev.end <= left:
                 ev = _project(sentence.text, q, left) or ev
+            if (
+                outputs_of_topic
+                and ev is not None
+                and q.kind in topic_kinds
+                and ev.start >= left
+                and events.hands_out(events.strip_recipient(sentence.text[left : ev.end]))
+            ):
+                ev = None  # 本次活动…，为群众提供咨询服务700余人次: the activity's
             if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
                 ev = revenue
             stated = ev is not None and (
