@@ -71,6 +71,7 @@ class _Rules:
     sessions_noun: regex.Pattern[str]
     head_count: regex.Pattern[str]
     medal_tally: regex.Pattern[str]
+    per_head: regex.Pattern[str]
     medal_levels: dict[str, str]
     presenter_cues: regex.Pattern[str]
     attendee_modifiers: tuple[str, ...]
@@ -215,6 +216,7 @@ def rules() -> _Rules:
         sessions_noun=cue_regex("sessions_noun"),
         head_count=patterns.optional_regex(data, "head_count", name),
         medal_tally=patterns.optional_regex(data, "medal_tally", name),
+        per_head=patterns.optional_regex(data, "per_head", name),
         medal_levels={str(k): str(v) for k, v in (data.get("medal_levels") or {}).items()},
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
@@ -900,7 +902,11 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
         # 比上年9.6亿元增加1.2亿元: last year's level, neither the change nor a new cue;
         # what the figure is comes from the clause's subject.
         base = _last_carried(text, start, r)
+        if base is not None and _per_head(text, base.start(), base.end(), r):
+            return "other"  # 生均…支出为…元，比上年的…元增长…: last year's average
         return r.role_of[base.group()] if base else "other"
+    if r.per_head.search(text, left, start):
+        return "other"  # 生均…事业费支出为3357.92元: an average per head, a statistic
     # A change word whose own figure is a rate (年均增长6.2%、达到4800亿元) is that rate's:
     # it says nothing of the amount after it.
     cues = [
@@ -932,6 +938,12 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
     return r.role_of[cue] if cue else "other"
 
 
+def is_base_level(text: str, left: int, start: int) -> bool:
+    """True where the clause ``[left, start)`` before a figure sets it up as last year's
+    level (比上年的2757.53元增长…): the level compared with, not a figure of its own."""
+    return rules().base_before.search(text, left, start) is not None
+
+
 def breaks_down_between(text: str, start: int, end: int) -> bool:
     """True where a breakdown word (其中, 包括, 含…) stands in ``text[start:end]``: what
     follows it lists the parts of a total named before."""
@@ -948,6 +960,13 @@ def has_role_cue(text: str, start: int, end: int) -> bool:
     left, right = clause_bounds(text, start, end)
     cues = rules().role_cues
     return cues.search(text, left, start) is not None or cues.search(text, end, right) is not None
+
+
+def _per_head(text: str, start: int, end: int, r: _Rules) -> bool:
+    """True where the cue ``text[start:end]`` is the spending or income of an average per
+    head its clause names (生均…事业费支出, 人均消费支出)."""
+    left, _ = clause_bounds(text, start, end)
+    return r.per_head.search(text, left, end) is not None
 
 
 def _last_carried(text: str, end: int, r: _Rules) -> regex.Match[str] | None:

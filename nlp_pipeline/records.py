@@ -30,6 +30,7 @@ from .quantities import (
     declared_unit,
     find_quantities,
     has_role_cue,
+    is_base_level,
     is_han,
     item_start,
     money_role,
@@ -366,6 +367,10 @@ def _as_event(doc: Document, sentence: Sentence, found: events.EventMatch) -> Ev
     return Event(m.text, m.start, m.end, found.type)
 
 
+# No money figure before in the sentence (a group key no figure has).
+_NO_MONEY = object()
+
+
 def assemble(
     doc: Document,
     sentence: Sentence,
@@ -413,11 +418,20 @@ def assemble(
     last_end = 0
     respective = _respective(sentence.text, figures, [*found_events, *lines])
     placed: list[tuple[QuantityMatch, object]] = []  # figures with an event, and its group
+    previous_money: object = _NO_MONEY  # the group of the last money figure
     for q in figures:
         key: object
         left = clause_bounds(sentence.text, q.start, q.end)[0]  # the figure's clause
         # A statistic (实现地区生产总值215亿元) or how many there are (规上企业数量由200家增加到
         # 260家) is no activity's figure: no event, and nothing falls back to one.
+        if (
+            previous_money is not _NO_MONEY
+            and q.kind == "money"
+            and is_base_level(sentence.text, left, q.start)
+        ):
+            # …支出为3357.92元，比上年的2757.53元增长…: last year's level of the same measure
+            groups.setdefault(previous_money, []).append(q)
+            continue
         stated = _statistic(sentence.text, q, found_events, lines)
         if not stated and (q.start, q.end) in respective:
             ev = respective[(q.start, q.end)]  # …宣传、建设、培训，分别5、3、2万元: one each
@@ -442,6 +456,7 @@ def assemble(
         if stated:
             groups.setdefault(None, []).append(q)
             event_of[None] = None
+            previous_money = None if q.kind == "money" else previous_money
             continue
         if ev is not None and (part := _part_named(sentence.text, q, ev)) is not None:
             ev = part
@@ -537,6 +552,8 @@ def assemble(
             event_of[key] = None
         groups.setdefault(key, []).append(q)
         last_key, last_end = key, q.end
+        if q.kind == "money":
+            previous_money = key
         if event_of.get(key) is not None:
             placed.append((q, key))
     dates: list[events.DateMatch] = list(matched["dates"])
