@@ -72,6 +72,7 @@ class _Rules:
     head_count: regex.Pattern[str]
     medal_tally: regex.Pattern[str]
     per_head: regex.Pattern[str]
+    change_of_previous: regex.Pattern[str]
     medal_levels: dict[str, str]
     presenter_cues: regex.Pattern[str]
     attendee_modifiers: tuple[str, ...]
@@ -110,6 +111,7 @@ class _Rules:
     bare_number: regex.Pattern[str]
     befell_after: regex.Pattern[str]
     jobs_cues: regex.Pattern[str]
+    jobs_after: regex.Pattern[str]
     zero_money: regex.Pattern[str]
     class_size: regex.Pattern[str]
     trained_frame: regex.Pattern[str]
@@ -217,6 +219,7 @@ def rules() -> _Rules:
         head_count=patterns.optional_regex(data, "head_count", name),
         medal_tally=patterns.optional_regex(data, "medal_tally", name),
         per_head=patterns.optional_regex(data, "per_head", name),
+        change_of_previous=patterns.optional_regex(data, "change_of_previous", name),
         medal_levels={str(k): str(v) for k, v in (data.get("medal_levels") or {}).items()},
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
@@ -241,6 +244,7 @@ def rules() -> _Rules:
         bare_number=compiled("bare_number"),
         befell_after=cue_regex("befell_after"),
         jobs_cues=cue_regex("jobs"),
+        jobs_after=cue_regex("jobs_after"),
         zero_money=patterns.optional_regex(data, "zero_money", name),
         class_size=cue_regex("class_size"),
         trained_frame=cue_regex("trained_frame"),
@@ -401,9 +405,27 @@ def find_quantities(text: str) -> list[QuantityMatch]:
             if not any(q.start < z.end() and z.start() < q.end for q in found)
         )
     found.sort(key=lambda x: x.start)
+    if "比" in text or "较" in text:
+        found = _changes_of_previous(text, r, found)
     if r.breakdown.search(text):
         found = _breakdowns(text, r, found)
     return found
+
+
+def _changes_of_previous(
+    text: str, r: _Rules, found: list[QuantityMatch]
+) -> list[QuantityMatch]:
+    """A people figure whose clause only compares with last year takes the kind of the
+    figure right before it, of the same unit (农民工总量…万人，比上年增加691万人: counted)."""
+    out = list(found)
+    for i in range(1, len(out)):
+        q, before = out[i], out[i - 1]
+        if q.kind != "participants" or before.kind != "count" or before.unit != q.unit:
+            continue
+        left, _ = clause_bounds(text, q.start, q.end)
+        if r.change_of_previous.fullmatch(text, left, q.start):
+            out[i] = replace(q, kind=before.kind)
+    return out
 
 
 _ITEM_BREAKS = "，、；：,;:"
@@ -577,6 +599,8 @@ def _implicit_people(
             continue
         if kind == "count" and r.implicit_reached.search(text, max(0, start - 10), start):
             kind = "participants"  # 惠及2000多万低收入人口: the people an action reached
+        elif kind == "participants" and r.jobs_after.match(text, max(m.end(), m.end("noun"))):
+            kind = "count"  # 有545万城镇失业人员实现再就业: jobs found, counted
         pre = m.group("pre")
         if not (pre or suffix) and _units_only(m.group("num")):
             continue  # a bare 百万/千万 names (百万农民培育行动); only 逾万人, 上亿群众 count
