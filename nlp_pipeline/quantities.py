@@ -663,6 +663,8 @@ def _build(
     elif kind == "award":
         level = award_level(text, start, end)
     elif kind == "count":
+        if not num[0].isdigit() and _restates_list(text, start, value):
+            return None  # 医疗、养老、失业三项保险: the list's length, no count
         obj = counted_object(text, nstart, end)
     return QuantityMatch(
         start=start,
@@ -677,6 +679,20 @@ def _build(
         object=obj,
         currency=currency if currency and currency != "CNY" else None,
     )
+
+
+_LIST_LAST = regex.compile(r"(?:以及|和|及|与)")
+
+
+def _restates_list(text: str, start: int, value: float) -> bool:
+    """True where a numeral right after a 、-list of its clause says how many items it
+    has (基本养老、失业、工伤三项社会保险): the list restated, no count of its own."""
+    left, _ = clause_bounds(text, start, start)
+    items = text[left:start].split("、")
+    if len(items) < 2 or not items[-1] or any(len(item) > 12 for item in items[1:]):
+        return False
+    parts = len(items) + (1 if _LIST_LAST.search(items[-1]) else 0)
+    return parts == value
 
 
 def _units_only(num: str) -> bool:
