@@ -109,6 +109,7 @@ class _Rules:
     done_to_object: regex.Pattern[str]
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
+    populations: frozenset[str]
     recipient_opening: regex.Pattern[str]
     period_openings: tuple[str, ...]
     introduction: regex.Pattern[str]
@@ -276,6 +277,7 @@ def rules() -> _Rules:
         ),
         report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
+        populations=frozenset(data.get("populations", [])),
         recipient_opening=patterns.optional_regex(data, "recipient_opening", name),
         period_openings=tuple(data.get("period_openings", [])),
         introduction=patterns.optional_regex(data, "introduction", name),
@@ -1166,6 +1168,12 @@ def strip_period(text: str) -> str:
             if text.startswith(w):
                 text, changed = text[len(w) :], True
     return text
+
+
+def is_population(counted: str | None) -> bool:
+    """True where a count's object is the people living in a place (14亿多人口): a
+    statistic, no activity's figure."""
+    return counted is not None and counted in rules().populations
 
 
 def creates(action: str) -> bool:

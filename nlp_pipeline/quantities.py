@@ -614,9 +614,18 @@ def _implicit_people(
         else:
             qualifier = "exact"
         role = money_role(text, start, end) if kind == "money" else None
+        obj = m.group("noun") if kind == "count" else None  # 14亿多人口: people, counted
         out.append(
             QuantityMatch(
-                start, end, text[start:end], kind, round(value, 6), unit, qualifier, role=role
+                start,
+                end,
+                text[start:end],
+                kind,
+                round(value, 6),
+                unit,
+                qualifier,
+                role=role,
+                object=obj,
             )
         )
     return out

@@ -679,6 +679,8 @@ def _statistic(
     left = item_start(text, clause_bounds(text, q.start, q.end)[0], q.start)
     if q.kind == "count" and events.reaches_level(text, left, q.start):
         return True  # …，示范社增加到27家: how many there are now
+    if q.kind == "count" and events.is_population(q.object):
+        return True  # 在14亿多人口的大国…: how many people live there
     stat_end = events.statistic_end(text, left, q.start)
     if stat_end is None and left > 0 and text[left - 1] in "：:":
         # a title naming the statistic opens the clause (（二）二产增加值：完成40亿元)
