@@ -110,6 +110,7 @@ class _Rules:
     report_opening: regex.Pattern[str]
     handout_verbs: tuple[str, ...]
     populations: frozenset[str]
+    making_adverbs: tuple[str, ...]
     recipient_opening: regex.Pattern[str]
     period_openings: tuple[str, ...]
     introduction: regex.Pattern[str]
@@ -278,6 +279,7 @@ def rules() -> _Rules:
         report_opening=patterns.optional_regex(data, "report_opening", name),
         handout_verbs=tuple(data.get("handout_verbs", [])),
         populations=frozenset(data.get("populations", [])),
+        making_adverbs=tuple(data.get("making_adverbs", [])),
         recipient_opening=patterns.optional_regex(data, "recipient_opening", name),
         period_openings=tuple(data.get("period_openings", [])),
         introduction=patterns.optional_regex(data, "introduction", name),
@@ -1177,8 +1179,14 @@ def is_population(counted: str | None) -> bool:
 
 
 def creates(action: str) -> bool:
-    """True where an action is the making of what its figure counts (新建乡镇食堂…个)."""
-    return action.startswith(rules().created_verbs)
+    """True where an action is the making of what its figure counts (新建乡镇食堂…个, 先后
+    印发…规划)."""
+    r = rules()
+    for adverb in r.making_adverbs:
+        if action.startswith(adverb):
+            action = action[len(adverb) :]
+            break
+    return action.startswith(r.created_verbs)
 
 
 def refer_noun(text: str) -> str | None:
