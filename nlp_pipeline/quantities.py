@@ -112,6 +112,7 @@ class _Rules:
     befell_after: regex.Pattern[str]
     jobs_cues: regex.Pattern[str]
     jobs_after: regex.Pattern[str]
+    capacity: regex.Pattern[str]
     zero_money: regex.Pattern[str]
     class_size: regex.Pattern[str]
     trained_frame: regex.Pattern[str]
@@ -245,6 +246,7 @@ def rules() -> _Rules:
         befell_after=cue_regex("befell_after"),
         jobs_cues=cue_regex("jobs"),
         jobs_after=cue_regex("jobs_after"),
+        capacity=cue_regex("capacity"),
         zero_money=patterns.optional_regex(data, "zero_money", name),
         class_size=cue_regex("class_size"),
         trained_frame=cue_regex("trained_frame"),
@@ -810,6 +812,8 @@ def _kind(text: str, m: regex.Match[str], unit: str, r: _Rules) -> str:
             or r.attend_before.search(text, left, m.start())
             or r.attend_after.match(text, m.end(), right)
         )
+        if r.capacity.search(text, left, m.start()):
+            return "count"  # 新增机场容量4亿人次: a capacity, no people
         if r.staff_cues.search(clause) and unit != "人次" and not attends:
             return "count"
         if unit == "人次" and r.jobs_cues.search(clause) and not attends:
