@@ -118,6 +118,10 @@ class Scene:
 
 Rule = Callable[[Scene], "events.EventMatch | None"]
 
+# What a rule returns to say the figure takes none of the sentence's phrases (its own
+# clause names what it is of, which the records stage reads): no later rule is tried.
+OWN_CLAUSE = events.EventMatch(-1, -1, "", "other")
+
 
 def _named_right_after(s: Scene) -> events.EventMatch | None:
     """2场学术交流活动, 300人的培训: the activity named right after a count of it."""
@@ -268,7 +272,10 @@ def _served_in_own_clause(s: Scene) -> events.EventMatch | None:
     the service their own clause names after them, not an earlier clause's."""
     if not events.opens_serving(s.text, s.left, s.q.start):
         return None
-    return s.after_same[0] if s.after_same else None
+    if s.after_same:
+        return s.after_same[0]
+    # …，为348名残疾人落实了就业: what the clause says it did, no earlier clause's phrase
+    return OWN_CLAUSE
 
 
 def _counted_subject(s: Scene) -> events.EventMatch | None:
@@ -428,7 +435,7 @@ def decide(
     scene = Scene(text, q, candidates, active, busy)
     for step in rules():
         if q.kind in step.kinds and (found := step.rule(scene)) is not None:
-            return found, step.name
+            return (None if found is OWN_CLAUSE else found), step.name
     return None, None
 
 

@@ -665,6 +665,7 @@ def clause_action(
         and (verb := r.people_verbs.search(text, end, min(stop, end + r.people_verb_gap)))
         and not (kind == "participants" and verb.group().startswith(r.people_verbs_not))
         and text[verb.end() : verb.end() + 1] != "的"  # …地方实施的审批事项: a modifier
+        and text[verb.start() - 1 : verb.start()] != "的"  # …八项行动的落实: a noun
         and not text.startswith(r.verb_nouns, verb.end())  # 12个矛盾纠纷调处中心: a body
     ):
         s, e = verb.start(), stop  # 为1700多万困难和重度残疾人发放生活或护理补贴
@@ -1139,9 +1140,13 @@ def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
     return TextMatch(m.start("event"), m.end("event"), m.group("event"))
 
 
-def restates(text: str, left: int, start: int) -> bool:
-    """True where the clause ``[left, start)`` before a figure is only a verb of measure
-    (…突破50亿元，达到52.3亿元): the figure says again what the clause before measured."""
+def restates(text: str, left: int, start: int, end: int | None = None, right: int = 0) -> bool:
+    """True where the clause ``[left, right)`` of a figure ``[start, end)`` is only a verb
+    of measure and the figure (…突破50亿元，达到52.3亿元): the figure says again what the
+    clause before measured. Words after the figure make the verb another (为348名残疾人
+    落实了就业: 为 serves)."""
+    if end is not None and text[end:right].strip("，,；;。 "):
+        return False
     return text[left:start].strip("，,；; ") in rules().restating_verbs
 
 

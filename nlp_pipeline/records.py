@@ -498,7 +498,9 @@ def assemble(
         elif (
             last_key is not None
             and event_of.get(last_key) is not None
-            and events.restates(sentence.text, left, q.start)
+            and events.restates(
+                sentence.text, left, q.start, q.end, clause_bounds(sentence.text, q.start, q.end)[1]
+            )
         ):
             key = last_key  # …可用财力突破50亿元，达到52.3亿元: the same measure, said exactly
         elif (action := own()) is not None or (
