@@ -111,6 +111,7 @@ class _Rules:
     handout_verbs: tuple[str, ...]
     populations: frozenset[str]
     making_adverbs: tuple[str, ...]
+    case_verbs: tuple[str, ...]
     recipient_opening: regex.Pattern[str]
     period_openings: tuple[str, ...]
     introduction: regex.Pattern[str]
@@ -280,6 +281,7 @@ def rules() -> _Rules:
         handout_verbs=tuple(data.get("handout_verbs", [])),
         populations=frozenset(data.get("populations", [])),
         making_adverbs=tuple(data.get("making_adverbs", [])),
+        case_verbs=tuple(data.get("case_verbs", [])),
         recipient_opening=patterns.optional_regex(data, "recipient_opening", name),
         period_openings=tuple(data.get("period_openings", [])),
         introduction=patterns.optional_regex(data, "introduction", name),
@@ -672,6 +674,8 @@ def clause_action(
     else:
         return None
     e = _without_fillers(text, s, e)
+    if text.startswith(r.case_verbs, s):
+        min_chars = min(min_chars, 2)  # 起诉1.5万人, 审结35773件: the bare verb names it
     if e - s < min_chars or any(ch.isdigit() for ch in text[s:e]):
         return None
     return TextMatch(s, e, text[s:e])
