@@ -73,6 +73,7 @@ class _Rules:
     medal_tally: regex.Pattern[str]
     per_head: regex.Pattern[str]
     change_of_previous: regex.Pattern[str]
+    bare_change: regex.Pattern[str]
     medal_levels: dict[str, str]
     presenter_cues: regex.Pattern[str]
     attendee_modifiers: tuple[str, ...]
@@ -221,6 +222,7 @@ def rules() -> _Rules:
         medal_tally=patterns.optional_regex(data, "medal_tally", name),
         per_head=patterns.optional_regex(data, "per_head", name),
         change_of_previous=patterns.optional_regex(data, "change_of_previous", name),
+        bare_change=patterns.optional_regex(data, "bare_change", name),
         medal_levels={str(k): str(v) for k, v in (data.get("medal_levels") or {}).items()},
         presenter_cues=alt(cues["presenters"], "kind_cues.presenters"),
         attendee_modifiers=tuple(cues.get("attendee_modifiers", [])),
@@ -989,6 +991,16 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
             if _staged(text, line_left, carried.start(), r):
                 cue = "预算"  # …部门预算项目支出64.2万元，分别是…经费5万元: the budget's items
     return r.role_of[cue] if cue else "other"
+
+
+def is_change_of_previous(text: str, left: int, start: int) -> bool:
+    """True where the clause ``[left, start)`` before a figure only compares it with last
+    year or only says it is a change (…，增加8512.58亿元): a change of the figure before."""
+    r = rules()
+    return (
+        r.change_of_previous.fullmatch(text, left, start) is not None
+        or r.bare_change.fullmatch(text, left, start) is not None
+    )
 
 
 def is_base_level(text: str, left: int, start: int) -> bool:

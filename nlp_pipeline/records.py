@@ -31,6 +31,7 @@ from .quantities import (
     find_quantities,
     has_role_cue,
     is_base_level,
+    is_change_of_previous,
     is_han,
     item_start,
     money_role,
@@ -427,7 +428,10 @@ def assemble(
         if (
             previous_money is not _NO_MONEY
             and q.kind == "money"
-            and is_base_level(sentence.text, left, q.start)
+            and (
+                is_base_level(sentence.text, left, q.start)
+                or is_change_of_previous(sentence.text, left, q.start)
+            )
         ):
             # …支出为3357.92元，比上年的2757.53元增长…: last year's level of the same measure
             groups.setdefault(previous_money, []).append(q)
