@@ -702,9 +702,12 @@ def _restates_list(text: str, start: int, value: float) -> bool:
     has (基本养老、失业、工伤三项社会保险): the list restated, no count of its own."""
     left, _ = clause_bounds(text, start, start)
     items = text[left:start].split("、")
+    closed = items[-1].endswith("等")  # …、刑法、诉讼法等七个法律部门: the list summed up
+    if closed:
+        items[-1] = items[-1][:-1]
     if len(items) < 2 or not items[-1] or any(len(item) > 12 for item in items[1:]):
         return False
-    parts = len(items) + (1 if _LIST_LAST.search(items[-1]) else 0)
+    parts = len(items) + (1 if not closed and _LIST_LAST.search(items[-1]) else 0)
     return parts == value
 
 
