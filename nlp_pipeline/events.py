@@ -112,6 +112,7 @@ class _Rules:
     populations: frozenset[str]
     making_adverbs: tuple[str, ...]
     case_verbs: tuple[str, ...]
+    fund_drawn: regex.Pattern[str]
     recipient_opening: regex.Pattern[str]
     period_openings: tuple[str, ...]
     introduction: regex.Pattern[str]
@@ -282,6 +283,7 @@ def rules() -> _Rules:
         populations=frozenset(data.get("populations", [])),
         making_adverbs=tuple(data.get("making_adverbs", [])),
         case_verbs=tuple(data.get("case_verbs", [])),
+        fund_drawn=patterns.optional_regex(data, "fund_drawn", name),
         recipient_opening=patterns.optional_regex(data, "recipient_opening", name),
         period_openings=tuple(data.get("period_openings", [])),
         introduction=patterns.optional_regex(data, "introduction", name),
@@ -660,6 +662,7 @@ def clause_action(
             if kind == "money" and before.group() in r.payment_verbs:
                 return None  # 省财政厅拨付86万元: who paid, no action's name
             s, e = left, start  # nothing after it: the clause names it (紧急转移安置…人次)
+            s += len(text[s:e]) - len(strip_period(text[s:e]))  # (全年起诉…人: 起诉)
         elif before is not None and before.end() >= start - 1 and kind == "money":
             min_chars = r.object_min_chars  # 发放200亿元补贴
     elif (
@@ -1179,6 +1182,18 @@ def strip_period(text: str) -> str:
             if text.startswith(w):
                 text, changed = text[len(w) :], True
     return text
+
+
+def is_case_work(action: TextMatch | None) -> bool:
+    """True where an action opens with a verb of case work (起诉…, 审结…, 判处…)."""
+    return action is not None and action.text.startswith(rules().case_verbs)
+
+
+def fund_drawn(text: str, left: int, start: int) -> TextMatch | None:
+    """The fund a money figure's clause ``[left, start)`` says it was drawn from (从…基金
+    调入…亿元), or None."""
+    m = rules().fund_drawn.search(text, left, start)
+    return TextMatch(m.start("event"), m.end("event"), m.group("event")) if m else None
 
 
 def is_population(counted: str | None) -> bool:

@@ -496,7 +496,13 @@ def assemble(
             event_of[key] = title
         elif (total := whole()) is not None:
             key = total  # 共接种疫苗…剂，其中，首针…剂: a part of the total's
-        elif topic is not None and q.kind in topic_kinds and (carried := topic()) is not None:
+        elif (
+            topic is not None
+            and q.kind in topic_kinds
+            and not events.is_case_work(own())
+            and (carried := topic()) is not None
+        ):
+            # (…打击…活动。…斗争，起诉1.5万人: case work names its own action)
             key = "topic"
             event_of[key] = carried
         elif (
@@ -804,6 +810,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
         return None  # 32个市级项目完成投资…亿元: how many projects, no action's figure
     found = (
         events.clause_subject(text, left, q.start, q.text, q.kind)
+        or (events.fund_drawn(text, left, q.start) if q.kind == "money" else None)
         or list_item(text, q, left)
         or _colon_title(text, q)
         or events.service_given(text, left, q.start, q.kind)
