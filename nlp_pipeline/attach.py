@@ -274,7 +274,7 @@ def _served_in_own_clause(s: Scene) -> events.EventMatch | None:
         return None
     if s.after_same:
         return s.after_same[0]
-    # …，为348名残疾人落实了就业: what the clause says it did, no earlier clause's phrase
+    # …，为75名高校毕业生落实了岗位: what the clause says it did, no earlier clause's phrase
     return OWN_CLAUSE
 
 

@@ -420,7 +420,7 @@ def _changes_of_previous(
     text: str, r: _Rules, found: list[QuantityMatch]
 ) -> list[QuantityMatch]:
     """A people figure whose clause only compares with last year takes the kind of the
-    figure right before it, of the same unit (农民工总量…万人，比上年增加691万人: counted)."""
+    figure right before it, of the same unit (农民工总量…万人，比上年增加52万人: counted)."""
     out = list(found)
     for i in range(1, len(out)):
         q, before = out[i], out[i - 1]
@@ -604,7 +604,7 @@ def _implicit_people(
         if kind == "count" and r.implicit_reached.search(text, max(0, start - 10), start):
             kind = "participants"  # 惠及2000多万低收入人口: the people an action reached
         elif kind == "participants" and r.jobs_after.match(text, max(m.end(), m.end("noun"))):
-            kind = "count"  # 有545万城镇失业人员实现再就业: jobs found, counted
+            kind = "count"  # 有12万失业人员实现了再就业: jobs found, counted
         pre = m.group("pre")
         if not (pre or suffix) and _units_only(m.group("num")):
             continue  # a bare 百万/千万 names (百万农民培育行动); only 逾万人, 上亿群众 count
@@ -964,7 +964,7 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
             return "other"  # 生均…支出为…元，比上年的…元增长…: last year's average
         return r.role_of[base.group()] if base else "other"
     if r.per_head.search(text, left, start):
-        return "other"  # 生均…事业费支出为3357.92元: an average per head, a statistic
+        return "other"  # 生均…事业费支出为1860元: an average per head, a statistic
     # A change word whose own figure is a rate (年均增长6.2%、达到4800亿元) is that rate's:
     # it says nothing of the amount after it.
     cues = [
@@ -998,7 +998,7 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
 
 def is_change_of_previous(text: str, left: int, start: int) -> bool:
     """True where the clause ``[left, start)`` before a figure only compares it with last
-    year or only says it is a change (…，增加8512.58亿元): a change of the figure before."""
+    year or only says it is a change (…，增加620亿元): a change of the figure before."""
     r = rules()
     return (
         r.change_of_previous.fullmatch(text, left, start) is not None
@@ -1008,7 +1008,7 @@ def is_change_of_previous(text: str, left: int, start: int) -> bool:
 
 def is_base_level(text: str, left: int, start: int) -> bool:
     """True where the clause ``[left, start)`` before a figure sets it up as last year's
-    level (比上年的2757.53元增长…): the level compared with, not a figure of its own."""
+    level (比上年的1712元增长…): the level compared with, not a figure of its own."""
     return rules().base_before.search(text, left, start) is not None
 
 

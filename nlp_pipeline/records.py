@@ -433,7 +433,7 @@ def assemble(
                 or is_change_of_previous(sentence.text, left, q.start)
             )
         ):
-            # …支出为3357.92元，比上年的2757.53元增长…: last year's level of the same measure
+            # …支出为1860元，比上年的1712元增长…: last year's level of the same measure
             groups.setdefault(previous_money, []).append(q)
             continue
         stated = _statistic(sentence.text, q, found_events, lines)
@@ -451,7 +451,7 @@ def assemble(
                 and ev.start >= left
                 and events.hands_out(events.strip_recipient(sentence.text[left : ev.end]))
             ):
-                ev = None  # 本次活动…，为群众提供咨询服务700余人次: the activity's
+                ev = None  # 本次活动…，为居民提供法律咨询90余人次: the activity's
             if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
                 ev = revenue
             stated = ev is not None and (
@@ -502,7 +502,7 @@ def assemble(
             and not events.is_case_work(own())
             and (carried := topic()) is not None
         ):
-            # (…打击…活动。…斗争，起诉1.5万人: case work names its own action)
+            # (…打击…活动。…，起诉420人: case work names its own action)
             key = "topic"
             event_of[key] = carried
         elif (
@@ -692,7 +692,7 @@ def _statistic(
     if q.kind == "count" and events.reaches_level(text, left, q.start):
         return True  # …，示范社增加到27家: how many there are now
     if q.kind == "count" and events.is_population(q.object):
-        return True  # 在14亿多人口的大国…: how many people live there
+        return True  # 在9000多万人口的大省…: how many people live there
     stat_end = events.statistic_end(text, left, q.start)
     if stat_end is None and left > 0 and text[left - 1] in "：:":
         # a title naming the statistic opens the clause (（二）二产增加值：完成40亿元)
