@@ -66,6 +66,7 @@ class _Rules:
     decided_by: tuple[str, ...]
     generic_prefixes: tuple[str, ...]
     min_bare_head: int
+    bare_line_heads: frozenset[str]
     bare_after: tuple[str, ...]
     held_verbs: tuple[str, ...]
     means_before: tuple[str, ...]
@@ -199,6 +200,7 @@ def rules() -> _Rules:
         decided_by=tuple(data.get("decided_by", [])),
         generic_prefixes=tuple(data.get("generic_prefixes", [])),
         min_bare_head=int(data.get("min_bare_head_chars", 3)),
+        bare_line_heads=frozenset(data.get("bare_line_heads", [])),
         bare_after=tuple(data.get("bare_after", [])),
         held_verbs=tuple(patterns.require(data, "held_verbs", list, name)),
         means_before=tuple(patterns.require(data, "means_before", list, name)),
@@ -401,8 +403,13 @@ def events_in(
             and not (any(e == left for s, e in blocked) and r.head_type.get(phrase) != "project")
             and not (
                 any(s == end for s, e in blocked)
-                and phrase not in r.action_heads
-                and r.head_type.get(phrase) not in ("recognition", "project")
+                and (
+                    phrase in r.bare_line_heads
+                    or (
+                        phrase not in r.action_heads
+                        and r.head_type.get(phrase) not in ("recognition", "project")
+                    )
+                )
             )
             and not (text.endswith(r.bare_after, 0, left) and text[end : end + 1] in "，。；,;")
         ):
