@@ -114,6 +114,7 @@ class _Rules:
     making_adverbs: tuple[str, ...]
     case_verbs: tuple[str, ...]
     fund_drawn: regex.Pattern[str]
+    problem_solved: regex.Pattern[str]
     recipient_opening: regex.Pattern[str]
     period_openings: tuple[str, ...]
     introduction: regex.Pattern[str]
@@ -286,6 +287,7 @@ def rules() -> _Rules:
         making_adverbs=tuple(data.get("making_adverbs", [])),
         case_verbs=tuple(data.get("case_verbs", [])),
         fund_drawn=patterns.optional_regex(data, "fund_drawn", name),
+        problem_solved=patterns.optional_regex(data, "problem_solved", name),
         recipient_opening=patterns.optional_regex(data, "recipient_opening", name),
         period_openings=tuple(data.get("period_openings", [])),
         introduction=patterns.optional_regex(data, "introduction", name),
@@ -641,6 +643,8 @@ def clause_action(
     benefit = _beneficiaries(text, left, right, start, end, r)
     if benefit is not None:
         return benefit
+    if kind == "participants" and (solved := problem_solved(text, end, right)):
+        return solved
     if kind in ("sessions", "participants") and (light := light_object(text, left, start)):
         return light  # 开展普法巡讲24次: the object of a light verb, counted by the figure
     to = text.rfind("对", left, start)
@@ -657,6 +661,8 @@ def clause_action(
     while before is not None and text.startswith(r.verb_nouns, before.end()):
         # 村级人民调解委员会86个: a verb inside a body's name is no action
         before = r.action_verbs.search(text, before.end(), start)
+    if before is not None and kind == "participants" and before.group() in r.people_verbs_not:
+        return None  # 实现31.4万农村贫困人口脱贫: an outcome reached, no action of theirs
     if before is not None and start - before.start() >= r.action_min_chars:
         s, e = before.start(), start
     elif (
@@ -1189,6 +1195,13 @@ def strip_period(text: str) -> str:
             if text.startswith(w):
                 text, changed = text[len(w) :], True
     return text
+
+
+def problem_solved(text: str, end: int, right: int | None = None) -> TextMatch | None:
+    """The problem a people figure ending at ``end`` is followed by as solved (703万农村人口
+    饮水安全问题得到解决: 农村人口饮水安全问题), up to ``right``, or None."""
+    m = rules().problem_solved.match(text, end, len(text) if right is None else right)
+    return TextMatch(m.start("event"), m.end("event"), m.group("event")) if m else None
 
 
 def is_case_work(action: TextMatch | None) -> bool:

@@ -454,6 +454,9 @@ def assemble(
                 ev = None  # 本次活动…，为居民提供法律咨询90余人次: the activity's
             if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
                 ev = revenue
+            if q.kind == "participants" and (solved := events.problem_solved(sentence.text, q.end)):
+                # …，980万农村人口饮水安全问题得到解决: the problem solved, not an earlier clause's
+                ev = events.EventMatch(solved.start, solved.end, solved.text, "other")
             if q.kind == "money" and (drawn := events.fund_drawn(sentence.text, left, q.start)):
                 # …，从…基金预算、…经营预算调入323亿元: the budgets it was drawn from
                 ev = events.EventMatch(drawn.start, drawn.end, drawn.text, events.money_only_type())
