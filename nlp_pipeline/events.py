@@ -662,7 +662,7 @@ def clause_action(
         # 村级人民调解委员会86个: a verb inside a body's name is no action
         before = r.action_verbs.search(text, before.end(), start)
     if before is not None and kind == "participants" and before.group() in r.people_verbs_not:
-        return None  # 实现31.4万农村贫困人口脱贫: an outcome reached, no action of theirs
+        return None  # 实现4.2万贫困群众脱贫: an outcome reached, no action of theirs
     if before is not None and start - before.start() >= r.action_min_chars:
         s, e = before.start(), start
     elif (

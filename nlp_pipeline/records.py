@@ -455,10 +455,10 @@ def assemble(
             if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
                 ev = revenue
             if q.kind == "participants" and (solved := events.problem_solved(sentence.text, q.end)):
-                # …，980万农村人口饮水安全问题得到解决: the problem solved, not an earlier clause's
+                # …，980万群众的饮水问题得到解决: the problem solved, not an earlier clause's
                 ev = events.EventMatch(solved.start, solved.end, solved.text, "other")
             if q.kind == "money" and (drawn := events.fund_drawn(sentence.text, left, q.start)):
-                # …，从…基金预算、…经营预算调入323亿元: the budgets it was drawn from
+                # …，从…基金预算、…经营预算调入85亿元: the budgets it was drawn from
                 ev = events.EventMatch(drawn.start, drawn.end, drawn.text, events.money_only_type())
             stated = ev is not None and (
                 _counts_a_change(sentence.text, q, ev) or _counts_made(sentence.text, q, ev, left)
