@@ -452,14 +452,7 @@ def assemble(
                 and events.hands_out(events.strip_recipient(sentence.text[left : ev.end]))
             ):
                 ev = None  # 本次活动…，为居民提供法律咨询90余人次: the activity's
-            if q.kind == "money" and (revenue := _revenue(sentence.text, q, ev)) is not None:
-                ev = revenue
-            if q.kind == "participants" and (solved := events.problem_solved(sentence.text, q.end)):
-                # …，980万群众的饮水问题得到解决: the problem solved, not an earlier clause's
-                ev = events.EventMatch(solved.start, solved.end, solved.text, "other")
-            if q.kind == "money" and (drawn := events.fund_drawn(sentence.text, left, q.start)):
-                # …，从…基金预算、…经营预算调入85亿元: the budgets it was drawn from
-                ev = events.EventMatch(drawn.start, drawn.end, drawn.text, events.money_only_type())
+            ev = _framed_in_own_clause(sentence.text, q, left, ev) or ev
             stated = ev is not None and (
                 _counts_a_change(sentence.text, q, ev) or _counts_made(sentence.text, q, ev, left)
             )
@@ -709,6 +702,23 @@ def _statistic(
         return False
     # an event that ends at the statistic or holds it (全省生产总值从…) is the statistic named
     return not any(stat_end < e.end <= q.start and e.start >= left for e in (*found, *lines))
+
+
+def _framed_in_own_clause(
+    text: str, q: QuantityMatch, left: int, ev: events.EventMatch | None
+) -> events.EventMatch | None:
+    """What the figure's own clause names it of by a frame that outweighs any phrase the
+    attachment found: the revenue right before a money figure (…；财政总收入18.6亿元), the
+    fund or budgets it was drawn from (…，从…基金预算、…经营预算调入85亿元), the problem solved
+    for the people before it (…，980万群众的饮水问题得到解决); else None."""
+    found: events.EventMatch | None = None
+    if q.kind == "money":
+        found = _revenue(text, q, ev)
+        if (drawn := events.fund_drawn(text, left, q.start)) is not None:
+            found = events.EventMatch(drawn.start, drawn.end, drawn.text, events.money_only_type())
+    elif q.kind == "participants" and (solved := events.problem_solved(text, q.end)) is not None:
+        found = events.EventMatch(solved.start, solved.end, solved.text, "other")
+    return found
 
 
 def _revenue(text: str, q: QuantityMatch, ev: events.EventMatch | None) -> events.EventMatch | None:
