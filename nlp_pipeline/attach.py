@@ -331,7 +331,7 @@ def _handed_out_by(s: Scene) -> events.EventMatch | None:
     text = s.text
     if (
         last.end <= s.left
-        and events.hands_out(text[s.left : s.q.start].lstrip("，,；;、 并还同时共累计"))
+        and events.hands_out(events.strip_joining(text[s.left : s.q.start]))
         and not events.points_back(text[: last.start])
     ):
         return last

@@ -643,8 +643,6 @@ def clause_action(
     benefit = _beneficiaries(text, left, right, start, end, r)
     if benefit is not None:
         return benefit
-    if kind == "participants" and (solved := problem_solved(text, end, right)):
-        return solved
     if kind in ("sessions", "participants") and (light := light_object(text, left, start)):
         return light  # 开展普法巡讲24次: the object of a light verb, counted by the figure
     to = text.rfind("对", left, start)
@@ -1081,10 +1079,19 @@ def states_own_item(item: str) -> bool:
 _ITEM_MIN_HAN = 4
 
 
+# Marks and joining words a clause may open with before its action (，同时…, 还…, 累计…).
+_JOINING = "，,；;、 并还同时共累计"
+
+
+def strip_joining(clause: str) -> str:
+    """A clause's words without the marks and joining words it opens with (，同时发放…: 发放…)."""
+    return clause.lstrip(_JOINING)
+
+
 def strip_recipient(clause: str) -> str:
     """A clause's words without the recipient it opens with (向居民发放…, 为群众提供…: 发放…,
     提供…) and the joining words before (，同时, 还)."""
-    clause = clause.lstrip("，,；;、 并还同时共累计")
+    clause = strip_joining(clause)
     m = rules().recipient_opening.match(clause)
     return clause[m.end() :] if m is not None else clause
 
@@ -1160,12 +1167,12 @@ def revenue_named(text: str, left: int, start: int) -> TextMatch | None:
     return TextMatch(m.start("event"), m.end("event"), m.group("event"))
 
 
-def restates(text: str, left: int, start: int, end: int | None = None, right: int = 0) -> bool:
-    """True where the clause ``[left, right)`` of a figure ``[start, end)`` is only a verb
-    of measure and the figure (…突破50亿元，达到52.3亿元): the figure says again what the
-    clause before measured. Words after the figure make the verb another (为348名残疾人
-    落实了就业: 为 serves)."""
-    if end is not None and text[end:right].strip("，,；;。 "):
+def restates(text: str, start: int, end: int) -> bool:
+    """True where the clause of a figure ``[start, end)`` is only a verb of measure and the
+    figure (…突破50亿元，达到52.3亿元): the figure says again what the clause before
+    measured. Words after the figure make the verb another (为60名学员安排了岗位: 为 serves)."""
+    left, right = clause_bounds(text, start, end)
+    if text[end:right].strip("，,；;。 "):
         return False
     return text[left:start].strip("，,；; ") in rules().restating_verbs
 
@@ -1198,8 +1205,8 @@ def strip_period(text: str) -> str:
 
 
 def problem_solved(text: str, end: int, right: int | None = None) -> TextMatch | None:
-    """The problem a people figure ending at ``end`` is followed by as solved (703万农村人口
-    饮水安全问题得到解决: 农村人口饮水安全问题), up to ``right``, or None."""
+    """The problem a people figure ending at ``end`` is followed by as solved (…万群众的饮水
+    问题得到解决: 群众的饮水问题), up to ``right``, or None."""
     m = rules().problem_solved.match(text, end, len(text) if right is None else right)
     return TextMatch(m.start("event"), m.end("event"), m.group("event")) if m else None
 

@@ -507,9 +507,7 @@ def assemble(
         elif (
             last_key is not None
             and event_of.get(last_key) is not None
-            and events.restates(
-                sentence.text, left, q.start, q.end, clause_bounds(sentence.text, q.start, q.end)[1]
-            )
+            and events.restates(sentence.text, q.start, q.end)
         ):
             key = last_key  # …可用财力突破50亿元，达到52.3亿元: the same measure, said exactly
         elif (action := own()) is not None or (
@@ -826,7 +824,6 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
         return None  # 32个市级项目完成投资…亿元: how many projects, no action's figure
     found = (
         events.clause_subject(text, left, q.start, q.text, q.kind)
-        or (events.fund_drawn(text, left, q.start) if q.kind == "money" else None)
         or list_item(text, q, left)
         or _colon_title(text, q)
         or events.service_given(text, left, q.start, q.kind)
