@@ -456,6 +456,9 @@ def assemble(
             stated = ev is not None and (
                 _counts_a_change(sentence.text, q, ev) or _counts_made(sentence.text, q, ev, left)
             )
+        if not stated and ev is not None and q.kind in ("money", "count"):
+            # …城乡居民人均可支配收入分别达到…万元、…万元: a statistic named is no activity
+            stated = events.statistic_end(sentence.text, ev.start, ev.end) == ev.end
         if stated:
             groups.setdefault(None, []).append(q)
             event_of[None] = None
