@@ -115,6 +115,7 @@ class _Rules:
     case_verbs: tuple[str, ...]
     fund_drawn: regex.Pattern[str]
     problem_solved: regex.Pattern[str]
+    list_item: regex.Pattern[str]
     recipient_opening: regex.Pattern[str]
     period_openings: tuple[str, ...]
     introduction: regex.Pattern[str]
@@ -288,6 +289,7 @@ def rules() -> _Rules:
         case_verbs=tuple(data.get("case_verbs", [])),
         fund_drawn=patterns.optional_regex(data, "fund_drawn", name),
         problem_solved=patterns.optional_regex(data, "problem_solved", name),
+        list_item=patterns.optional_regex(data, "list_item", name),
         recipient_opening=patterns.optional_regex(data, "recipient_opening", name),
         period_openings=tuple(data.get("period_openings", [])),
         introduction=patterns.optional_regex(data, "introduction", name),
@@ -1094,6 +1096,12 @@ def strip_recipient(clause: str) -> str:
     clause = strip_joining(clause)
     m = rules().recipient_opening.match(clause)
     return clause[m.end() :] if m is not None else clause
+
+
+def continues_list(item: str) -> bool:
+    """True where the text of a ``、``-item before its figure only names another thing of
+    the same list or the next stage (行政案件, 宣传品, 竣工): no activity of its own."""
+    return rules().list_item.fullmatch(item) is not None
 
 
 def hands_out(action: str) -> bool:

@@ -559,6 +559,8 @@ def assemble(
         ):
             key = "paragraph"  # …举办…书画大赛。…共评出一等奖12个: the paragraph's contest
             event_of[key] = carried
+        elif _next_item(sentence.text, q, last_key, last_end, event_of):
+            key = last_key  # 办理民事案件…件、行政案件…件: the list goes on under its verb
         else:
             key = None
             event_of[key] = None
@@ -603,6 +605,22 @@ def assemble(
     _give_rates(doc, sentence, out, figures)
     out.sort(key=lambda r: r.quantities[0].start)
     return out
+
+
+def _next_item(
+    text: str,
+    q: QuantityMatch,
+    last_key: object,
+    last_end: int,
+    event_of: dict[object, Event | None],
+) -> bool:
+    """True where a figure that names nothing of its own opens a ``、``-item right after the
+    figure before, which took an event (办理民事案件31.6万件、行政案件7.8万件; 保障性住房开工
+    …万套、竣工…万套、分配入住…万套): the list goes on under the first item's activity."""
+    if last_key is None or event_of.get(last_key) is None:
+        return False
+    between = text[last_end : q.start]
+    return between.startswith("、") and events.continues_list(between[1:])
 
 
 def _give_rates(
