@@ -1100,8 +1100,10 @@ def strip_recipient(clause: str) -> str:
 
 def continues_list(item: str) -> bool:
     """True where the text of a ``、``-item before its figure only names another thing of
-    the same list or the next stage (行政案件, 宣传品, 竣工): no activity of its own."""
-    return rules().list_item.fullmatch(item) is not None
+    the same list or the next stage (行政案件, 宣传品, 竣工): no activity of its own. An item
+    that opens by making something (、新增卫生室3家) counts what there is now instead."""
+    r = rules()
+    return r.list_item.fullmatch(item) is not None and not item.startswith(r.created_verbs)
 
 
 def hands_out(action: str) -> bool:
