@@ -14,7 +14,7 @@ from nlp_pipeline import extract_file, extract_text, to_dataframe
 from nlp_pipeline.cli import main
 from nlp_pipeline.io import COLUMNS
 
-from .conftest import DOCS
+from .conftest import DOCS, needs_shared
 
 
 def _mentions(record) -> list:
@@ -106,6 +106,7 @@ def test_cli_usage_error_and_missing_file(tmp_path: Path, capsys) -> None:
     assert "missing.txt: no such file" in capsys.readouterr().err
 
 
+@needs_shared  # gold/docs.json names the PDFs read in place from ../shared/
 def test_cli_evaluate_json_on_bundled_gold(capsys) -> None:
     assert main(["evaluate", "--gold", str(DOCS.parent), "--json"]) == 0
     scores = json.loads(capsys.readouterr().out)
