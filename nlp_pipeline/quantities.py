@@ -948,10 +948,14 @@ def award_level(text: str, start: int, end: int) -> str | None:
 _RATE_AFTER = regex.compile(r"(?:了|约|近)?\s*(?:-?\d+(?:\.\d+)?\s*%|百分之)")
 
 
-def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
+def money_role(
+    text: str, start: int, end: int, outturn: bool = True, lend: bool = True
+) -> str:
     """Role of a money figure from the nearest cue word (see patterns/quantities.yaml).
     ``outturn``: a figure with no cue that the next clause sets against the budget is
-    spent (off for a budget line's figure, whose line says what it is)."""
+    spent (off for a budget line's figure, whose line says what it is). ``lend``: a
+    figure with no cue of its own takes what an earlier clause's cue says it is (off for
+    a statistic its own clause names)."""
     r = rules()
     left, right = clause_bounds(text, start, end)
     if "《" in text:  # a cue inside a title (《关于下达…预算的通知》) says nothing of the figure
@@ -984,7 +988,7 @@ def money_role(text: str, start: int, end: int, outturn: bool = True) -> str:
         cue = after.group() if after and r.role_of[after.group()] != "level" else None
     if cue is None and not level and outturn and r.compared_as_spent.match(text, right):
         return "spent"  # …差旅费7.5万元，比预算数减少2万元: an outturn set against the budget
-    if cue is None and not level:
+    if cue is None and not level and lend:
         # Earlier clauses lend only what a figure is (budget, spent, income), not how
         # it moved: 增长6.6%，总量突破90万亿元 is no change amount.
         carried = _last_carried(text, left, r)

@@ -437,6 +437,14 @@ def assemble(
             groups.setdefault(previous_money, []).append(q)
             continue
         stated = _statistic(sentence.text, q, found_events, lines)
+        if (
+            stated
+            and q.kind == "money"
+            and money_role(sentence.text, q.start, q.end, lend=False) == "other"
+        ):
+            # …一般公共预算收入52亿元，固定资产投资突破400亿元: a statistic its own clause
+            # names takes no role an earlier clause would lend it
+            q = replace(q, role="other")
         if not stated and (q.start, q.end) in respective:
             ev = respective[(q.start, q.end)]  # …宣传、建设、培训，分别5、3、2万元: one each
         elif not stated:

@@ -65,9 +65,12 @@ def test_event_examples(example: dict) -> None:
         assert [o.text for o in events.find_organizers(text)] == example["organizers"]
 
 
-def _records(text: str) -> list[dict]:
+def _records(text: str, roles: bool = False) -> list[dict]:
+    """Each figure of ``text`` with its event (and its money role where ``roles``: given
+    for money figures only)."""
     return [
         {"quantity": q.text, "event": r.event.text if r.event else None}
+        | ({"role": q.role} if roles and q.kind == "money" else {})
         for r in extract_text(normalize(text).text, "example-2024")
         for q in r.quantities
     ]
@@ -75,7 +78,9 @@ def _records(text: str) -> list[dict]:
 
 @pytest.mark.parametrize("example", _examples("attach"), ids=lambda e: e["text"])
 def test_attach_examples(example: dict) -> None:
-    assert _records(example["text"]) == example["records"]
+    """An example that gives a role for a money figure gives it for every one of them."""
+    roles = any("role" in r for r in example["records"])
+    assert _records(example["text"], roles) == example["records"]
 
 
 _STEPS = patterns.load("attach")["order"]
