@@ -77,6 +77,7 @@ class _Rules:
     colon_title_not: regex.Pattern[str]
     service_nouns: tuple[str, ...]
     restating_verbs: frozenset[str]
+    measure_back: regex.Pattern[str]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -219,6 +220,7 @@ def rules() -> _Rules:
         ),
         service_nouns=tuple(patterns.require(data, "service_nouns", list, name)),
         restating_verbs=frozenset(patterns.require(data, "restating_verbs", list, name)),
+        measure_back=patterns.optional_regex(data, "measure_back", name),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
@@ -1185,6 +1187,14 @@ def restates(text: str, start: int, end: int) -> bool:
     if text[end:right].strip("，,；;。 "):
         return False
     return text[left:start].strip("，,；; ") in rules().restating_verbs
+
+
+def measures_back(text: str, left: int, start: int) -> bool:
+    """True where the clause ``[left, start)`` before a figure names only a measure of what
+    the clause before did (…，资助金额36万元; …，完成年度目标任务5000人次): the figure is that
+    activity's."""
+    clause = text[left:start].strip("，,；;（( ")
+    return bool(clause) and rules().measure_back.fullmatch(clause) is not None
 
 
 def reaches_level(text: str, left: int, start: int) -> bool:

@@ -436,6 +436,20 @@ def assemble(
             # …支出为1860元，比上年的1712元增长…: last year's level of the same measure
             groups.setdefault(previous_money, []).append(q)
             continue
+        if (
+            event_of.get(last_key) is not None
+            and last_end <= left
+            and events.measures_back(sentence.text, left, q.start)
+        ):
+            # 救助…患儿120人，资助金额36万元: the money of what the clause before did
+            groups.setdefault(last_key, []).append(q)
+            last_end = q.end
+            previous_money = last_key if q.kind == "money" else previous_money
+            placed.append((q, last_key))
+            if isinstance(last_key, tuple):  # its parts after it (（省资金…、市资金…）) follow
+                ks, ke = last_key
+                fallbacks.append((q, events.TextMatch(ks, ke, sentence.text[ks:ke])))
+            continue
         stated = _statistic(sentence.text, q, found_events, lines)
         if (
             stated
