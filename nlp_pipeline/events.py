@@ -78,6 +78,7 @@ class _Rules:
     service_nouns: tuple[str, ...]
     restating_verbs: frozenset[str]
     measure_back: regex.Pattern[str]
+    report_source: regex.Pattern[str]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -221,6 +222,7 @@ def rules() -> _Rules:
         service_nouns=tuple(patterns.require(data, "service_nouns", list, name)),
         restating_verbs=frozenset(patterns.require(data, "restating_verbs", list, name)),
         measure_back=patterns.optional_regex(data, "measure_back", name),
+        report_source=patterns.optional_regex(data, "report_source", name),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
@@ -1117,6 +1119,18 @@ def hands_out(action: str) -> bool:
 def reports_on(text: str) -> bool:
     """True where a sentence opens as a report on what was just described (据统计，…)."""
     return rules().report_opening.match(text) is not None
+
+
+def tells_source(text: str) -> bool:
+    """True for a sentence telling where the report was learned (这是记者从…会议上获悉的):
+    the occasion of the telling, no activity of the figures after it."""
+    return rules().report_source.search(text) is not None
+
+
+def source_spans(text: str) -> list[tuple[int, int]]:
+    """Where a sentence tells where its report was learned (记者从…会议上获悉，…): no event
+    phrase there is an activity of the sentence's figures."""
+    return [m.span() for m in rules().report_source.finditer(text)]
 
 
 def pointed_kind(text: str) -> str | None:

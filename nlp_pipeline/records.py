@@ -172,6 +172,10 @@ def sentence_records(
     topic: Callable[[], Event | None] | None = None
     topic_kinds = _CARRIED_KINDS
     outputs_of_topic = False  # the sentence opens by pointing back (此次活动…, 活动现场，…)
+    if previous is not None and events.tells_source(previous.text):
+        previous = None  # …这是记者从…会议上获悉的。据悉，…: the meeting is no activity of theirs
+    if earlier is not None and events.tells_source(earlier.text):
+        earlier = None
     back = events.refers_back(sentence.text) or (previous_bare and events.reports_on(sentence.text))
     pointed = _Once(_antecedent, history or [])  # read only if asked
     if previous is None and earlier is not None and back:
@@ -407,6 +411,11 @@ def assemble(
         for e in matched["events"]
         if not any(e.start < ln.end and ln.start < e.end for ln in lines)
     ]
+    if sources := events.source_spans(sentence.text):
+        # 记者从全省民政工作会议上获悉，…: the meeting told the figures, they are not its
+        found_events = [
+            e for e in found_events if not any(s <= e.start and e.end <= t for s, t in sources)
+        ]
     objects = _counted_objects(sentence.text, figures, found_events)
     found_events = [e for e in found_events if e not in objects]
     busy = _busy(sentence.text, figures, found_events)
