@@ -79,6 +79,7 @@ class _Rules:
     restating_verbs: frozenset[str]
     measure_back: regex.Pattern[str]
     report_source: regex.Pattern[str]
+    programme_heading: regex.Pattern[str]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -223,6 +224,7 @@ def rules() -> _Rules:
         restating_verbs=frozenset(patterns.require(data, "restating_verbs", list, name)),
         measure_back=patterns.optional_regex(data, "measure_back", name),
         report_source=patterns.optional_regex(data, "report_source", name),
+        programme_heading=patterns.optional_regex(data, "programme_heading", name),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
@@ -1059,8 +1061,15 @@ def continuing_ends() -> tuple[str, ...]:
 
 
 def introduces(text: str) -> bool:
-    """True where a sentence opens a list item and names what the item is about."""
-    return rules().introduction.match(text) is not None
+    """True where a sentence opens a list item and names what the item is about (not a
+    programme's heading: ``names_programme``)."""
+    return rules().introduction.match(text) is not None and not names_programme(text)
+
+
+def names_programme(text: str) -> bool:
+    """True for a heading naming a programme carried out ((一)大力实施创新引领行动): a field
+    of work, no activity of the figures under it."""
+    return rules().programme_heading.match(text.strip()) is not None
 
 
 def ends_sentence(text: str, end: int) -> bool:

@@ -1081,6 +1081,8 @@ def _title_event(doc: Document, sentence: Sentence) -> tuple[Event | None, bool]
     t_start, t_end = title.raw_span(0, len(title.text))
     if s_start <= t_start and t_end <= s_end:
         return None, False  # （四）已完成…1068人、…74家: the item is the sentence, no title of it
+    if events.names_programme(title.text):
+        return None, False  # （一）大力实施创新引领行动: a field of work, no activity
     found = title_phrase(title.text)
     if found is None:
         return None, False
