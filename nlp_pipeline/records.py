@@ -893,6 +893,8 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
         and (events.creates(action.text) or _opens_by_making(text, left, q.start))
     ):
         return None  # 新建乡镇食堂4家, 新建3家食堂: how many were made, no activity's figure
+    if action is not None and q.kind == "count" and action.text.endswith("等"):
+        return None  # 引进…研究中心等10个合作项目: examples of what is counted, no action
     if action is not None and not events.is_effect(action):
         return action
     policy = events.opening_object(text, left, q.start) if left > 0 and q.kind != "count" else None
