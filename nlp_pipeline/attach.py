@@ -24,7 +24,16 @@ import regex
 from . import events, patterns
 from .quantities import QuantityMatch, clause_bounds
 
-__all__ = ["RULES", "Scene", "attach", "attach_line", "decide", "list_item", "rules"]
+__all__ = [
+    "RULES",
+    "Scene",
+    "attach",
+    "attach_line",
+    "breakdown_aside",
+    "decide",
+    "list_item",
+    "rules",
+]
 
 
 class Scene:
@@ -512,6 +521,17 @@ def _outside_asides(
         for e in found
         if not any(s <= e.start and e.end <= t and not s <= q.start < t for s, t in asides)
     ]
+
+
+def breakdown_aside(text: str, q: QuantityMatch) -> int | None:
+    """Where the bracketed aside holding ``q`` opens, if it breaks down the figure before it
+    (…康复82人（其中，康复训练28人、辅助器具4人）); else None."""
+    if "（" not in text and "(" not in text:
+        return None
+    for s, t in _asides(text):
+        if s <= q.start < t and text[s + 1 : t].lstrip().startswith("其中"):
+            return s
+    return None
 
 
 @lru_cache(maxsize=64)

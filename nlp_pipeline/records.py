@@ -20,7 +20,7 @@ from typing import Generic, TypeVar
 import regex
 
 from . import budget, events, matching, rates
-from .attach import attach, attach_line, list_item
+from .attach import attach, attach_line, breakdown_aside, list_item
 from .ingest import Document
 from .quantities import (
     QuantityMatch,
@@ -444,6 +444,17 @@ def assemble(
         ):
             # …支出为1860元，比上年的1712元增长…: last year's level of the same measure
             groups.setdefault(previous_money, []).append(q)
+            continue
+        opens = breakdown_aside(sentence.text, q)
+        whole_key = next(
+            (k for p, k in reversed(placed) if opens is not None and p.end <= opens), None
+        )
+        if whole_key is not None and event_of.get(whole_key) is not None:
+            # …康复82人（其中，康复训练28人、辅助器具4人）: the parts of the figure before
+            groups.setdefault(whole_key, []).append(q)
+            last_key, last_end = whole_key, q.end
+            previous_money = whole_key if q.kind == "money" else previous_money
+            placed.append((q, whole_key))
             continue
         if (
             event_of.get(last_key) is not None
