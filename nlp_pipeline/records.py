@@ -449,8 +449,12 @@ def assemble(
         whole_key = next(
             (k for p, k in reversed(placed) if opens is not None and p.end <= opens), None
         )
-        if whole_key is not None and event_of.get(whole_key) is not None:
-            # …康复82人（其中，康复训练28人、辅助器具4人）: the parts of the figure before
+        if (
+            whole_key is not None
+            and event_of.get(whole_key) is not None
+            and not _names_own_part(sentence.text, q, opens or 0, found_events)
+        ):
+            # …康复82人（其中，辅助器具4人、假肢4人）: the parts of the figure before
             groups.setdefault(whole_key, []).append(q)
             last_key, last_end = whole_key, q.end
             previous_money = whole_key if q.kind == "money" else previous_money
@@ -647,6 +651,15 @@ def assemble(
     _give_rates(doc, sentence, out, figures)
     out.sort(key=lambda r: r.quantities[0].start)
     return out
+
+
+def _names_own_part(
+    text: str, q: QuantityMatch, opens: int, found: list[events.EventMatch]
+) -> bool:
+    """True where the part ``q`` of an aside opening at ``opens`` names an activity of its
+    own in its item (举办培训班6期（其中线上培训2期）: the online training)."""
+    item = max(opens, *(text.rfind(ch, opens, q.start) for ch in "，,、；;")) + 1
+    return any(item <= e.start and e.end <= q.start for e in found)
 
 
 def _next_item(
