@@ -86,6 +86,8 @@ class _Rules:
     role_cues: regex.Pattern[str]
     role_of: dict[str, str]
     carried_roles: frozenset[str]
+    spending_verbs: regex.Pattern[str]
+    sum_words: frozenset[str]
     compared_as_spent: regex.Pattern[str]
     breakdown_opening: regex.Pattern[str]
     implicit: regex.Pattern[str]
@@ -235,6 +237,13 @@ def rules() -> _Rules:
         role_cues=alt(list(role_of), "money_roles"),
         role_of=role_of,
         carried_roles=frozenset(data.get("money_roles_carried", [])),
+        sum_words=frozenset(data.get("sum_words", [])),
+        spending_verbs=patterns.compile_words(
+            data.get("spending_verbs", []),
+            name,
+            "spending_verbs",
+            "(?:{})(?:了)?[^\\d，。；、]{{0,8}}",  # the verb, then the grant's modifiers
+        ),
         compared_as_spent=patterns.optional_regex(data, "compared_as_spent", name),
         breakdown_opening=patterns.optional_regex(data, "breakdown_opening", name),
         breakdown=patterns.optional_regex(data, "breakdown", name),
@@ -971,11 +980,24 @@ def money_role(
         return "other"  # 生均…事业费支出为1860元: an average per head, a statistic
     # A change word whose own figure is a rate (年均增长6.2%、达到4800亿元) is that rate's:
     # it says nothing of the amount after it.
-    cues = [
-        c.group()
+    found = [
+        c
         for c in r.role_cues.finditer(text, left, start)
         if not (r.role_of[c.group()] == "change" and _RATE_AFTER.match(text, c.end()))
     ]
+    if (
+        len(found) >= 2
+        and r.role_of[found[-1].group()] == "grant"
+        and r.spending_verbs.fullmatch(text, found[-2].start(), found[-1].start())
+    ):
+        return "spent"  # 支出培训补贴资金4331万元: the grant's money spent
+    if (
+        len(found) >= 2
+        and found[-1].group() in r.sum_words
+        and not text[found[-1].end() : start].strip()
+    ):
+        found.pop()  # 争取…协作款物合计1084万元: the sum's word says nothing of the money
+    cues = [c.group() for c in found]
     level = bool(cues) and r.role_of[cues[-1]] == "level"
     cues = [c for c in cues if r.role_of[c] != "level"]
     cue = cues[-1] if cues else None
