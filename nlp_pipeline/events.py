@@ -81,6 +81,7 @@ class _Rules:
     report_source: regex.Pattern[str]
     programme_heading: regex.Pattern[str]
     outcome_ends: tuple[str, ...]
+    action_not_ending: tuple[str, ...]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -227,6 +228,7 @@ def rules() -> _Rules:
         report_source=patterns.optional_regex(data, "report_source", name),
         programme_heading=patterns.optional_regex(data, "programme_heading", name),
         outcome_ends=tuple(data.get("outcome_ends", [])),
+        action_not_ending=tuple(data.get("action_not_ending", [])),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
@@ -700,6 +702,8 @@ def clause_action(
     e = _without_fillers(text, s, e)
     if s >= end and text[s:e].rstrip("，。；、 ").endswith(r.outcome_ends):
         return None  # 实现20个贫困村退出: an outcome reached, no action
+    if text[s:e].endswith(r.action_not_ending):
+        return None  # 办理业务量120745笔: a volume of work, no action
     if text.startswith(r.case_verbs, s):
         min_chars = min(min_chars, 2)  # 起诉1.5万人, 审结35773件: the bare verb names it
     if e - s < min_chars or any(ch.isdigit() for ch in text[s:e]):
