@@ -475,11 +475,7 @@ def assemble(
                 fallbacks.append((q, events.TextMatch(ks, ke, sentence.text[ks:ke])))
             continue
         stated = _statistic(sentence.text, q, found_events, lines)
-        if (
-            stated
-            and q.kind == "money"
-            and money_role(sentence.text, q.start, q.end, lend=False) == "other"
-        ):
+        if stated and q.kind == "money" and _statistic_role(sentence.text, q) == "other":
             # …一般公共预算收入52亿元，固定资产投资突破400亿元: a statistic its own clause
             # names takes no role an earlier clause would lend it
             q = replace(q, role="other")
@@ -776,6 +772,17 @@ def _statistic(
         return False
     # an event that ends at the statistic or holds it (全省生产总值从…) is the statistic named
     return not any(stat_end < e.end <= q.start and e.start >= left for e in (*found, *lines))
+
+
+def _statistic_role(text: str, q: QuantityMatch) -> str:
+    """The role of a money figure that a statistic its clause names before it measures, from
+    its own clause's cues outside the statistic's name (固定资产投资完成…亿元: the name holds
+    投资, which says nothing of spending), none lent by an earlier clause."""
+    left = item_start(text, clause_bounds(text, q.start, q.end)[0], q.start)
+    stat_end = events.statistic_end(text, left, q.start)
+    if stat_end is not None:
+        text = blank(text, [(left, stat_end)])
+    return money_role(text, q.start, q.end, lend=False)
 
 
 def _framed_in_own_clause(
