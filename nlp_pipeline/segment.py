@@ -63,6 +63,7 @@ class _Rules:
     form_figure: regex.Pattern[str]
     enumeration_starts: tuple[str, ...]
     prose_run_on: regex.Pattern[str]
+    caption: regex.Pattern[str]
     date_field: regex.Pattern[str]
     date_units: tuple[str, ...]
     prose_punct: regex.Pattern[str]
@@ -97,6 +98,7 @@ def rules() -> _Rules:
         form_figure=patterns.compile_regex(data["form_figure"], name, "form_figure"),
         enumeration_starts=tuple(data.get("enumeration_starts", [])),
         prose_run_on=patterns.optional_regex(data, "prose_run_on", name),
+        caption=patterns.optional_regex(data, "caption", name),
         date_field=patterns.optional_regex(data, "date_field", name),
         date_units=tuple(data.get("date_units", ["年"])),
         prose_punct=patterns.compile_regex(
@@ -357,6 +359,9 @@ def segment(doc: Document) -> list[Sentence]:
             piece_start = close + 1  # 【康复工作】…: the item's title, outside its sentence
         piece = _trimmed(mapped, piece_start, line.end)
         if piece is None:
+            continue
+        if line.kind != "item" and r.caption.match(piece.text) is not None:
+            flush()  # 宣传活动现场: a photo's caption, no sentence of the report
             continue
         if line.kind == "item":
             flush()
