@@ -82,6 +82,7 @@ class _Rules:
     programme_heading: regex.Pattern[str]
     outcome_ends: tuple[str, ...]
     action_not_ending: tuple[str, ...]
+    payment_nouns: tuple[str, ...]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -229,6 +230,7 @@ def rules() -> _Rules:
         programme_heading=patterns.optional_regex(data, "programme_heading", name),
         outcome_ends=tuple(data.get("outcome_ends", [])),
         action_not_ending=tuple(data.get("action_not_ending", [])),
+        payment_nouns=tuple(data.get("payment_nouns", [])),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
@@ -1136,6 +1138,11 @@ def hands_out(action: str) -> bool:
 def reports_on(text: str) -> bool:
     """True where a sentence opens as a report on what was just described (据统计，…)."""
     return rules().report_opening.match(text) is not None
+
+
+def is_payment(phrase: str) -> bool:
+    """True for a phrase naming money handed out by what it is (慰问金, 慰问品和慰问金)."""
+    return phrase.endswith(rules().payment_nouns)
 
 
 def tells_source(text: str) -> bool:

@@ -483,6 +483,12 @@ def assemble(
             ev = respective[(q.start, q.end)]  # …宣传、建设、培训，分别5、3、2万元: one each
         elif not stated:
             ev = attach(sentence.text, q, found_events, active, busy)
+            if q.kind == "money" and ev is not None and events.is_payment(ev.text):
+                # 开展走访慰问…，发放慰问金4000元: the money of the visits named before it
+                held = [
+                    e for e in found_events if e.end <= ev.start and not events.is_payment(e.text)
+                ]
+                ev = held[-1] if held else ev
             ev = attach_line(sentence.text, q, ev, lines)
             if ev is None or ev.end <= left:
                 ev = _project(sentence.text, q, left) or ev
