@@ -83,6 +83,8 @@ class _Rules:
     outcome_ends: tuple[str, ...]
     action_not_ending: tuple[str, ...]
     payment_nouns: tuple[str, ...]
+    list_first: regex.Pattern[str]
+    list_next: regex.Pattern[str]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -231,6 +233,8 @@ def rules() -> _Rules:
         outcome_ends=tuple(data.get("outcome_ends", [])),
         action_not_ending=tuple(data.get("action_not_ending", [])),
         payment_nouns=tuple(data.get("payment_nouns", [])),
+        list_first=patterns.optional_regex(data, "list_first", name),
+        list_next=patterns.optional_regex(data, "list_next", name),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
@@ -1138,6 +1142,16 @@ def hands_out(action: str) -> bool:
 def reports_on(text: str) -> bool:
     """True where a sentence opens as a report on what was just described (据统计，…)."""
     return rules().report_opening.match(text) is not None
+
+
+def opens_enumeration(text: str) -> bool:
+    """True for the first item of an enumeration (一是…, 首先…)."""
+    return rules().list_first.match(text) is not None
+
+
+def continues_enumeration(text: str) -> bool:
+    """True for a later item of an enumeration (二是…, 其次…)."""
+    return rules().list_next.match(text) is not None
 
 
 def is_payment(phrase: str) -> bool:

@@ -51,6 +51,7 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
     lead: list[Sentence] = []  # the first sentences under the heading: a story's opening
     previous_found: list[ActivityRecord] = []  # the records of the sentence before
     declared: tuple[str | None, float] | None = None  # a unit declared for the section
+    intro: Sentence | None = None  # the sentence introducing the enumeration going on
     for sentence in segment(doc):
         if declared is not None and declared[0] != sentence.section:
             declared = None  # (a declaration holds for its own section)
@@ -64,17 +65,30 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
         under_same_heading = previous is not None and previous.section == sentence.section
         earlier = previous if not same and under_same_heading else None
         if not under_same_heading:
-            history, lead = [], []
-        found = sentence_records(
-            doc,
-            sentence,
-            previous if same else None,
-            previous_bare,
-            earlier,
-            history,
-            bare,
-            lead,
-        )
+            history, lead, intro = [], [], None
+        if (
+            previous is not None
+            and previous_bare
+            and events.opens_enumeration(sentence.text)
+            and events.introduces(previous.text)
+        ):
+            intro = previous  # 开展了…系列宣传活动。一是…: the enumeration's introduction
+        elif events.opens_enumeration(sentence.text):
+            intro = None  # a new enumeration with no introduction of its own
+        if intro is not None and events.continues_enumeration(sentence.text):
+            # …；二是群发短信12000多条: a later item, under the same introduction
+            found = sentence_records(doc, sentence, intro, True, None, history, bare, lead)
+        else:
+            found = sentence_records(
+                doc,
+                sentence,
+                previous if same else None,
+                previous_bare,
+                earlier,
+                history,
+                bare,
+                lead,
+            )
         if same and previous_found:
             _execution_after(doc, previous, sentence, found, previous_found)
         previous_found = found
