@@ -350,9 +350,11 @@ def _topic_back(
             if e.text.endswith(noun)
         ]
         if named:
-            # A bare mention (…明确了宣传活动的内容) yields to a longer name before it.
+            # A bare mention (…明确了宣传活动的内容) yields to a longer name before it, and a
+            # generic one (…参加宣传活动) to a name in quotation marks (举办了“…咨询日”活动).
             sentence, found_event = next(
-                ((s, e) for s, e in named if len(e.text) > len(noun)), named[0]
+                ((s, e) for s, e in named if "“" in e.text or "《" in e.text),
+                next(((s, e) for s, e in named if len(e.text) > len(noun)), named[0]),
             )
             return _as_event(doc, sentence, found_event)
     for sentence in sentences:
