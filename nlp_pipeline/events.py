@@ -85,6 +85,7 @@ class _Rules:
     payment_nouns: tuple[str, ...]
     list_first: regex.Pattern[str]
     list_next: regex.Pattern[str]
+    insurance_enrolled: regex.Pattern[str]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -235,6 +236,7 @@ def rules() -> _Rules:
         payment_nouns=tuple(data.get("payment_nouns", [])),
         list_first=patterns.optional_regex(data, "list_first", name),
         list_next=patterns.optional_regex(data, "list_next", name),
+        insurance_enrolled=patterns.optional_regex(data, "insurance_enrolled", name),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
@@ -1152,6 +1154,16 @@ def opens_enumeration(text: str) -> bool:
 def continues_enumeration(text: str) -> bool:
     """True for a later item of an enumeration (二是…, 其次…)."""
     return rules().list_next.match(text) is not None
+
+
+def insurance_of(text: str, left: int, start: int) -> TextMatch | None:
+    """The insurance a clause ``[left, start)`` names right before the people enrolled in it
+    (城乡居民养老保险参保64.5万人), or None."""
+    item = max(left, text.rfind("、", left, start) + 1)
+    m = rules().insurance_enrolled.search(text, item, start)
+    if m is None or m.end() != start:
+        return None
+    return TextMatch(m.start("event"), m.end("event"), m.group("event"))
 
 
 def is_payment(phrase: str) -> bool:
