@@ -517,9 +517,12 @@ def assemble(
             ):
                 ev = None  # 本次活动…，为居民提供法律咨询90余人次: the activity's
             ev = _framed_in_own_clause(sentence.text, q, left, ev) or ev
-            if q.kind == "participants" and (insured := events.insurance_of(
-                sentence.text, left, q.start
-            )) is not None:
+            insured = (
+                events.insurance_of(sentence.text, left, q.start)
+                if q.kind == "participants"
+                else None
+            )
+            if insured is not None:  # 城乡居民养老保险参保64.5万人: the insurance's people
                 ev = events.EventMatch(insured.start, insured.end, insured.text, "other")
             stated = ev is not None and (
                 _counts_a_change(sentence.text, q, ev) or _counts_made(sentence.text, q, ev, left)
