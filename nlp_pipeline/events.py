@@ -86,6 +86,7 @@ class _Rules:
     list_first: regex.Pattern[str]
     list_next: regex.Pattern[str]
     insurance_enrolled: regex.Pattern[str]
+    money_purpose: regex.Pattern[str]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -237,6 +238,7 @@ def rules() -> _Rules:
         list_first=patterns.optional_regex(data, "list_first", name),
         list_next=patterns.optional_regex(data, "list_next", name),
         insurance_enrolled=patterns.optional_regex(data, "insurance_enrolled", name),
+        money_purpose=patterns.optional_regex(data, "money_purpose", name),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
@@ -1162,6 +1164,15 @@ def insurance_of(text: str, left: int, start: int) -> TextMatch | None:
     item = max(left, text.rfind("、", left, start) + 1)
     m = rules().insurance_enrolled.search(text, item, start)
     if m is None or m.end() != start:
+        return None
+    return TextMatch(m.start("event"), m.end("event"), m.group("event"))
+
+
+def money_purpose(text: str, end: int, right: int) -> TextMatch | None:
+    """What a money figure ending at ``end`` is spent on, named right after it up to its
+    clause's end ``right`` (投入180万元实施防贫保险: 防贫保险), or None."""
+    m = rules().money_purpose.match(text, end, right)
+    if m is None:
         return None
     return TextMatch(m.start("event"), m.end("event"), m.group("event"))
 
