@@ -25,7 +25,8 @@ HELDOUT_FLOORS = {"quantity": 0.98, "record": 0.90, "event_untyped": 0.86}
 DEVELOPMENT_FLOORS = {"quantity": 0.99, "record": 0.95, "event_untyped": 0.96, "rate": 0.99}
 # (Run 55 lost one blind figure, quantity 0.927 -> 0.918, while records and events rose:
 # the floor follows the logged figure, see gold-heldout/BLIND_RUN.md.)
-BLIND_FLOORS = {"quantity": 0.91, "record": 0.63, "event_untyped": 0.55, "rate": 0.66}
+# (Run 65 raised record and event untyped to 0.672 and 0.607: the floors follow.)
+BLIND_FLOORS = {"quantity": 0.91, "record": 0.66, "event_untyped": 0.60, "rate": 0.66}
 
 
 def test_headline_figures_stay_above_their_floors(corpus_records) -> None:
