@@ -580,6 +580,7 @@ def assemble(
             topic is not None
             and q.kind in topic_kinds
             and not events.is_case_work(own())
+            and not (q.kind == "count" and _opens_by_making(sentence.text, left, q.start))
             and (carried := topic()) is not None
         ):
             # (…打击…活动。…，起诉420人: case work names its own action)
