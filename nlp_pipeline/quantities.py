@@ -103,6 +103,7 @@ class _Rules:
     not_after: tuple[str, ...]
     honours_named: tuple[str, ...]
     not_before: tuple[str, ...]
+    not_before_bare: tuple[str, ...]
     exclude: regex.Pattern[str]
     breakdown: regex.Pattern[str]
     views: regex.Pattern[str]
@@ -275,6 +276,7 @@ def rules() -> _Rules:
         not_after=tuple(data.get("not_after", [])),
         honours_named=tuple(data.get("honours_named", [])),
         not_before=tuple(data.get("not_before", [])),
+        not_before_bare=tuple(data.get("not_before_bare", [])),
         exclude=patterns.compile_regex(
             "|".join(f"(?:{p})" for p in data.get("exclude", [])) or r"(?!)", name, "exclude"
         ),
@@ -665,6 +667,8 @@ def _build(
         text.endswith(r.not_after, 0, start) and not text.endswith(r.honours_named, 0, start)
     ) or text.startswith(r.not_before, end):
         return None
+    if not unit and text.startswith(r.not_before_bare, end):
+        return None  # 十分重要, 3时20分: no figure
     if not _plausible_chinese(num, m, r, text, start):
         return None
     if _MIXED_NUMBER.fullmatch(num):
