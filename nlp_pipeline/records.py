@@ -517,7 +517,7 @@ def assemble(
             ):
                 ev = None  # 本次活动…，为居民提供法律咨询90余人次: the activity's
             ev = _framed_in_own_clause(sentence.text, q, left, ev) or ev
-            if q.kind == "money" and (ev is None or (ev.end <= left and ev.line is None)):
+            if q.kind == "money" and (ev is None or ev.line is None):
                 right = clause_bounds(sentence.text, q.start, q.end)[1]
                 purpose = events.money_purpose(sentence.text, q.end, right)
                 if purpose is not None:  # 投入180万元实施防贫保险: what the money is spent on
