@@ -283,8 +283,11 @@ def _served_in_own_clause(s: Scene) -> events.EventMatch | None:
         return None
     if s.after_same:
         return s.after_same[0]
-    # …，为75名高校毕业生落实了岗位: what the clause says it did, no earlier clause's phrase
-    return OWN_CLAUSE
+    # …，为75名高校毕业生落实了岗位: what the clause says it did, no earlier clause's phrase;
+    # …，为3.52万户困难家庭送去关爱: no action named, so the activity before may hold them
+    q = s.q
+    named = events.clause_action(s.text, s.left, s.right, q.start, q.end, q.kind)
+    return OWN_CLAUSE if named is not None else None
 
 
 def _counted_subject(s: Scene) -> events.EventMatch | None:
