@@ -87,6 +87,8 @@ class _Rules:
     list_next: regex.Pattern[str]
     insurance_enrolled: regex.Pattern[str]
     money_purpose: regex.Pattern[str]
+    housing_words: tuple[str, ...]
+    dwelling_units: frozenset[str]
     verb_nouns: tuple[str, ...]
     time_frame_ends: tuple[str, ...]
     conjunctions: tuple[str, ...]
@@ -239,6 +241,8 @@ def rules() -> _Rules:
         list_next=patterns.optional_regex(data, "list_next", name),
         insurance_enrolled=patterns.optional_regex(data, "insurance_enrolled", name),
         money_purpose=patterns.optional_regex(data, "money_purpose", name),
+        housing_words=tuple(data.get("housing_words", [])),
+        dwelling_units=frozenset(data.get("dwelling_units", [])),
         verb_nouns=tuple(patterns.require(data, "verb_nouns", list, name)),
         time_frame_ends=tuple(patterns.require(data, "time_frame_ends", list, name)),
         conjunctions=tuple(patterns.require(data, "conjunctions", list, name)),
@@ -1175,6 +1179,13 @@ def money_purpose(text: str, end: int, right: int) -> TextMatch | None:
     if m is None:
         return None
     return TextMatch(m.start("event"), m.end("event"), m.group("event"))
+
+
+def houses(phrase: str, unit: str | None) -> bool:
+    """True where ``phrase`` names a housing programme and ``unit`` counts dwellings
+    (安居富民工程, 万户): the dwellings it built are its figures."""
+    r = rules()
+    return unit in r.dwelling_units and any(w in phrase for w in r.housing_words)
 
 
 def is_payment(phrase: str) -> bool:

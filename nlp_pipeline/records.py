@@ -906,6 +906,8 @@ def _counts_made(text: str, q: QuantityMatch, ev: events.EventMatch, left: int) 
         return False
     if ev.end > left and (ev.start < left or ev.type in _HELD):
         return False  # 新建…活动阵地…, 组建…培训班3个: an activity's, not a thing made
+    if ev.end > left and events.houses(ev.text, q.unit):
+        return False  # 建成安居富民工程31.5万户: the programme's dwellings
     return _opens_by_making(text, left, q.start)
 
 
