@@ -82,6 +82,7 @@ class _Rules:
     programme_heading: regex.Pattern[str]
     outcome_ends: tuple[str, ...]
     action_not_ending: tuple[str, ...]
+    examples_ending: tuple[str, ...]
     payment_nouns: tuple[str, ...]
     list_first: regex.Pattern[str]
     list_next: regex.Pattern[str]
@@ -236,6 +237,7 @@ def rules() -> _Rules:
         programme_heading=patterns.optional_regex(data, "programme_heading", name),
         outcome_ends=tuple(data.get("outcome_ends", [])),
         action_not_ending=tuple(data.get("action_not_ending", [])),
+        examples_ending=tuple(data.get("examples_ending", [])),
         payment_nouns=tuple(data.get("payment_nouns", [])),
         list_first=patterns.optional_regex(data, "list_first", name),
         list_next=patterns.optional_regex(data, "list_next", name),
@@ -1186,6 +1188,11 @@ def houses(phrase: str, unit: str | None) -> bool:
     (安居富民工程, 万户): the dwellings it built are its figures."""
     r = rules()
     return unit in r.dwelling_units and any(w in phrase for w in r.housing_words)
+
+
+def lists_examples(phrase: str) -> bool:
+    """True for an action phrase that names examples of what its count counts (引进…等)."""
+    return phrase.endswith(rules().examples_ending)
 
 
 def is_payment(phrase: str) -> bool:

@@ -66,29 +66,15 @@ def extract_document(doc: Document) -> list[ActivityRecord]:
         earlier = previous if not same and under_same_heading else None
         if not under_same_heading:
             history, lead, intro = [], [], None
-        if (
-            previous is not None
-            and previous_bare
-            and events.opens_enumeration(sentence.text)
-            and events.introduces(previous.text)
-        ):
-            intro = previous  # 开展了…系列宣传活动。一是…: the enumeration's introduction
-        elif events.opens_enumeration(sentence.text):
-            intro = None  # a new enumeration with no introduction of its own
+        if events.opens_enumeration(sentence.text):
+            # 开展了…系列宣传活动。一是…: the enumeration's introduction, if it has one
+            introduced = previous is not None and previous_bare and events.introduces(previous.text)
+            intro = previous if introduced else None
+        before, before_bare = (previous if same else None), previous_bare
         if intro is not None and events.continues_enumeration(sentence.text):
             # …；二是群发短信12000多条: a later item, under the same introduction
-            found = sentence_records(doc, sentence, intro, True, None, history, bare, lead)
-        else:
-            found = sentence_records(
-                doc,
-                sentence,
-                previous if same else None,
-                previous_bare,
-                earlier,
-                history,
-                bare,
-                lead,
-            )
+            before, before_bare, earlier = intro, True, None
+        found = sentence_records(doc, sentence, before, before_bare, earlier, history, bare, lead)
         if same and previous_found:
             _execution_after(doc, previous, sentence, found, previous_found)
         previous_found = found
@@ -461,34 +447,22 @@ def assemble(
             # …支出为1860元，比上年的1712元增长…: last year's level of the same measure
             groups.setdefault(previous_money, []).append(q)
             continue
-        opens = breakdown_aside(sentence.text, q)
-        whole_key = next(
-            (k for p, k in reversed(placed) if opens is not None and p.end <= opens), None
-        )
-        if (
-            whole_key is not None
-            and event_of.get(whole_key) is not None
-            and not _names_own_part(sentence.text, q, opens or 0, found_events)
-        ):
-            # …康复82人（其中，辅助器具4人、假肢4人）: the parts of the figure before
-            groups.setdefault(whole_key, []).append(q)
-            last_key, last_end = whole_key, q.end
-            previous_money = whole_key if q.kind == "money" else previous_money
-            placed.append((q, whole_key))
-            continue
-        if (
+        joined = _aside_whole(sentence.text, q, placed, event_of, found_events)
+        measured = joined is None and (
             event_of.get(last_key) is not None
             and last_end <= left
             and events.measures_back(sentence.text, left, q.start)
-        ):
-            # 救助…患儿120人，资助金额36万元: the money of what the clause before did
-            groups.setdefault(last_key, []).append(q)
-            last_end = q.end
-            previous_money = last_key if q.kind == "money" else previous_money
-            placed.append((q, last_key))
+        )
+        if measured:  # 救助…患儿120人，资助金额36万元: the money of what the clause before did
+            joined = last_key
             if isinstance(last_key, tuple):  # its parts after it (（省资金…、市资金…）) follow
                 ks, ke = last_key
                 fallbacks.append((q, events.TextMatch(ks, ke, sentence.text[ks:ke])))
+        if joined is not None:
+            groups.setdefault(joined, []).append(q)
+            last_key, last_end = joined, q.end
+            previous_money = joined if q.kind == "money" else previous_money
+            placed.append((q, joined))
             continue
         stated = _statistic(sentence.text, q, found_events, lines)
         if stated and q.kind == "money" and _statistic_role(sentence.text, q) == "other":
@@ -684,6 +658,24 @@ def assemble(
     _give_rates(doc, sentence, out, figures)
     out.sort(key=lambda r: r.quantities[0].start)
     return out
+
+
+def _aside_whole(
+    text: str,
+    q: QuantityMatch,
+    placed: list[tuple[QuantityMatch, object]],
+    event_of: dict[object, Event | None],
+    found: list[events.EventMatch],
+) -> object | None:
+    """The group of the figure an aside holding ``q`` breaks down (…康复82人（其中，辅助器具4人、
+    假肢4人）), where that figure has an event and ``q``'s own item names none; else None."""
+    opens = breakdown_aside(text, q)
+    if opens is None:
+        return None
+    whole = next((k for p, k in reversed(placed) if p.end <= opens), None)
+    if whole is None or event_of.get(whole) is None or _names_own_part(text, q, opens, found):
+        return None
+    return whole
 
 
 def _names_own_part(
@@ -963,7 +955,7 @@ def _fallback_event(text: str, q: QuantityMatch) -> events.TextMatch | None:
         and (events.creates(action.text) or _opens_by_making(text, left, q.start))
     ):
         return None  # 新建乡镇食堂4家, 新建3家食堂: how many were made, no activity's figure
-    if action is not None and q.kind == "count" and action.text.endswith("等"):
+    if action is not None and q.kind == "count" and events.lists_examples(action.text):
         return None  # 引进…研究中心等10个合作项目: examples of what is counted, no action
     if action is not None and not events.is_effect(action):
         return action
