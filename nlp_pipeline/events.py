@@ -596,8 +596,10 @@ def _trim_left(text: str, left: int, end: int) -> int:
             left += 1
         elif ch == "年" and left > 0 and text[left - 1].isdigit():
             left += 2 if text[left + 1 : left + 2] == "度" else 1  # 2024年省级…资金: no year
-        elif ch in "个届次期" and left > 0 and text[left - 1].isdigit():
-            left += 1  # 第12个“世界气象日”科普活动: the ordinal's measure word is no part of it
+        elif ch in "个届次期天日周月" and left > 0 and text[left - 1].isdigit():
+            # 第12个“世界气象日”科普活动, 连续5天推送…: an ordinal's measure word or a span of
+            # days is no part of the name
+            left += 1
         elif ch in _MARKER_FIRST and (marker := _LIST_MARKER.match(text, left, end)) is not None:
             left = marker.end()  # （三）、科普活动: the list marker is no part of the name
         else:
